@@ -1,0 +1,1 @@
+"""Identity and access: organisations, users, roles, API keys and the ``Principal``."""

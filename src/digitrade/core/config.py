@@ -1,0 +1,60 @@
+"""Platform settings, read from the environment (prefix ``DIGITRADE_``) and ``.env``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/digitrade.sqlite3"
+
+
+class Settings(BaseSettings):
+    """Every setting the platform reads; documented in docs/configuration.md."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="DIGITRADE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL. sqlite:///path (default) or postgresql+psycopg://...",
+    )
+    database_echo: bool = Field(default=False, description="Log every SQL statement.")
+    host: str = Field(default="127.0.0.1", description="Address `digitrade serve` binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `digitrade serve` binds.")
+    workers: int = Field(default=1, ge=1, le=64, description="uvicorn worker processes.")
+    secret_key: SecretStr = Field(
+        default=SecretStr("change-me-in-production-this-is-only-for-local-demo"),
+        description="Signs session cookies. Set a long random value in production.",
+    )
+    key_encryption_key: SecretStr = Field(
+        default=SecretStr("change-me-too-local-demo-key-encryption-key"),
+        description="Encrypts private signing keys at rest.",
+    )
+    session_max_age_seconds: int = Field(default=8 * 3600, ge=60)
+    cookie_secure: bool = Field(
+        default=False, description="Mark cookies Secure (set true behind HTTPS)."
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins allowed per window per client and user."
+    )
+    login_window_seconds: int = Field(default=300, ge=1)
+    api_key_default_days: int = Field(default=90, ge=1, le=3650)
+    default_language: Literal["en", "zh-Hans"] = "en"
+    log_level: str = Field(default="INFO")
+    log_json: bool = Field(default=True, description="JSON log lines (false: plain text).")
+    var_dir: Path = Field(default=Path("./var"), description="Local data directory.")
+    fixtures_dir: Path = Field(
+        default=Path("../shared/fixtures"),
+        description="Official test material used by tests and by the demo when present.",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own ``Settings`` instead)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Cryptographic building blocks: canonical JSON, digests, keys and signatures."""

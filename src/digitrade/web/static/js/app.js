@@ -1,0 +1,33 @@
+// digitrade web shell behaviour: CSRF header for htmx, mobile menu, charts from data attributes.
+(function () {
+  "use strict";
+  var token = document.querySelector('meta[name="csrf-token"]');
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    if (token) { event.detail.headers["X-CSRF-Token"] = token.content; }
+  });
+  var toggle = document.querySelector(".nav-toggle");
+  var nav = document.getElementById("main-nav");
+  if (toggle && nav) {
+    toggle.addEventListener("click", function () {
+      var open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+  function drawCharts() {
+    if (!window.echarts) { return; }
+    document.querySelectorAll("[data-chart]").forEach(function (element) {
+      var chart = window.echarts.init(element);
+      chart.setOption({
+        tooltip: { trigger: "axis" },
+        grid: { left: 40, right: 16, top: 24, bottom: 40 },
+        xAxis: { type: "category", data: JSON.parse(element.dataset.labels || "[]") },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [{ name: element.dataset.seriesName || "", type: element.dataset.chart || "bar",
+                   data: JSON.parse(element.dataset.values || "[]"), itemStyle: { color: "#0b5394" } }]
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+      element.dataset.rendered = "true";
+    });
+  }
+  if (document.readyState === "complete") { drawCharts(); } else { window.addEventListener("load", drawCharts); }
+})();

@@ -1,0 +1,83 @@
+"""Jinja2 environment of the web shell, with gettext and the per-request language."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from digitrade.core.auth.dependencies import csrf_token, platform
+from digitrade.web.i18n import LANGUAGE_COOKIE, LANGUAGES, negotiate, translations
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+# Each system keeps its pages in systems/<name>/templates/<name>/ (found on disk, not imported).
+SYSTEM_TEMPLATE_DIRS = sorted((Path(__file__).parent.parent / "systems").glob("*/templates"))
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def environment(language: str) -> Environment:
+    """One environment per language (gettext bound once, so rendering is thread-safe).
+
+    Templates come from the shell's ``templates/``, then each system's ``templates/``.
+    """
+    env = Environment(
+        loader=FileSystemLoader([TEMPLATE_DIR, *SYSTEM_TEMPLATE_DIRS]),
+        autoescape=select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["languages"] = LANGUAGES
+    return env
+
+
+def request_language(request: Request) -> str:
+    cached = getattr(request.state, "language", None)
+    if cached:
+        return str(cached)
+    default = platform(request).settings.default_language
+    language = negotiate(
+        request.query_params.get("lang"),
+        request.cookies.get(LANGUAGE_COOKIE),
+        request.headers.get("accept-language"),
+        default,
+    )
+    request.state.language = language
+    return language
+
+
+def gettext_for(request: Request) -> Any:
+    return translations(request_language(request)).gettext
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    language = request_language(request)
+    tmpl = environment(language).get_template(template)
+    principal = getattr(request.state, "principal", None)
+    values: dict[str, Any] = {
+        "request": request,
+        "lang": language,
+        "csrf_token": csrf_token(request),
+        "principal": principal,
+        "systems": platform(request).systems,
+        **(context or {}),
+    }
+    html = tmpl.render(values)
+    response = HTMLResponse(html, status_code=status_code)
+    response.headers["Content-Language"] = language
+    if request.query_params.get("lang") and request.query_params["lang"] in LANGUAGES:
+        response.set_cookie(
+            LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax", httponly=False
+        )
+    return response
