@@ -24,6 +24,19 @@ from tests.support import throwaway_database
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Argon2id with test-sized cost: the algorithm and checks are the same, hashing is faster."""
+    from argon2 import PasswordHasher
+
+    from digitrade.core.auth import passwords
+
+    production = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = production
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with throwaway_database(tmp_path_factory.mktemp("db")) as url:

@@ -99,7 +99,7 @@ def emit(
         names = list(columns or rows[0].keys())
         table = Table(title=title or None)
         for name in names:
-            table.add_column(name)
+            table.add_column(name, overflow="fold")
         for row in rows:
             table.add_row(*[_cell(row.get(name)) for name in names])
         console.print(table)

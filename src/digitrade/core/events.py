@@ -49,6 +49,7 @@ bus = EventBus()
 
 
 def publish(session: Session, domain_event: DomainEvent) -> None:
+    session.connection()  # make sure a transaction is open, so its rollback drops the event
     session.info.setdefault(_PENDING_KEY, []).append(domain_event)
 
 
@@ -60,6 +61,6 @@ def _deliver_after_commit(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _drop_after_rollback(session: Session, _previous_transaction: Any) -> None:
-    if not session.in_transaction():
+def _drop_after_rollback(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction, not a savepoint
         session.info.pop(_PENDING_KEY, None)
