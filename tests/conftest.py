@@ -22,6 +22,7 @@ from digitrade.core.migrations import upgrade
 from tests.support import throwaway_database
 
 PASSWORD = "correct horse battery staple"
+TEST_KEK = "test key-encryption key"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -80,6 +81,7 @@ def settings(database_url: str) -> Settings:
     return Settings(
         database_url=database_url,
         secret_key="test-secret-key-" + "x" * 32,
+        key_encryption_key=TEST_KEK,
         login_max_failures=3,
         log_json=False,
     )

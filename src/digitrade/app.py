@@ -19,6 +19,7 @@ from digitrade.core.auth.permissions import register_permissions
 from digitrade.core.auth.ratelimit import SlidingWindowLimiter
 from digitrade.core.config import Settings, get_settings
 from digitrade.core.db import make_engine, make_session_factory
+from digitrade.core.ledger import api as ledger_api
 from digitrade.core.registry import SystemModule
 from digitrade.web import health, pages, problems
 from digitrade.web.middleware import RequestIdMiddleware
@@ -83,6 +84,7 @@ def create_app(
     _mount_offline_docs(app)
     app.include_router(health.router)
     app.include_router(core_api.router)
+    app.include_router(ledger_api.router)
     app.include_router(pages.router)
     for system in systems:
         register_permissions(system.permissions)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-import digitrade.composition  # noqa: F401 - registers every system's tables
+import digitrade.composition
+import digitrade.core.models  # noqa: F401 - every core table
 from digitrade.core.db import Base
 from digitrade.core.migrations import current_revision, head_revision
 

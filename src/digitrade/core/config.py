@@ -44,6 +44,20 @@ class Settings(BaseSettings):
     )
     login_window_seconds: int = Field(default=300, ge=1)
     api_key_default_days: int = Field(default=90, ge=1, le=3650)
+    ledger_origin_prefix: str = Field(
+        default="digitrade.local/ledger",
+        description="Checkpoint origin of each log is '<prefix>/<log name>'. Use your own host.",
+    )
+    ledger_integrate_interval_seconds: float = Field(
+        default=1.0, ge=0, description="How often the server integrates new entries (0: off)."
+    )
+    ledger_checkpoint_interval_seconds: float = Field(
+        default=60.0, ge=0, description="How often the server signs a new checkpoint (0: off)."
+    )
+    witness_name: str = Field(
+        default="digitrade.local/witness",
+        description="Key name this instance cosigns checkpoints with when it acts as a witness.",
+    )
     default_language: Literal["en", "zh-Hans"] = "en"
     log_level: str = Field(default="INFO")
     log_json: bool = Field(default=True, description="JSON log lines (false: plain text).")

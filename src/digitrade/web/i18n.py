@@ -51,7 +51,9 @@ def negotiate(
                 except ValueError:
                     quality = 0.0
             weighted.append((quality, tag))
-        for _quality, tag in sorted(weighted, key=lambda item: -item[0]):
+        for quality, tag in sorted(weighted, key=lambda item: -item[0]):
+            if quality <= 0:  # q=0 means "not acceptable" (RFC 9110 section 12.4.2)
+                continue
             chosen = normalise_language(tag)
             if chosen:
                 return chosen

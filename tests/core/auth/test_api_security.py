@@ -19,7 +19,9 @@ from digitrade.core.auth import service
 from digitrade.core.auth.models import ApiKey, Membership, Organisation, User
 from digitrade.core.auth.permissions import Role
 from digitrade.core.auth.schemas import ApiKeyCreate, UserCreate
-from tests.conftest import PASSWORD, World, bearer
+from digitrade.core.ledger import service as ledger
+from digitrade.core.ledger.models import LedgerCheckpoint, LedgerEntry
+from tests.conftest import PASSWORD, TEST_KEK, World, bearer
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,12 @@ def _key_of_org_a(world: World, db: Session) -> str:
     )
     db.commit()
     return issued.prefix
+
+
+def _ledger_log(world: World, db: Session) -> str:
+    ledger.ensure_log(db, name="platform", kek=TEST_KEK, origin_prefix="test.example/ledger")
+    db.commit()
+    return "platform"
 
 
 CASES = [
@@ -112,6 +120,36 @@ CASES = [
         200,
     ),
 ]
+CASES += [
+    Case(
+        "POST",
+        "/api/ledger/logs/{log}/entries",
+        lambda w, d: f"/api/ledger/logs/{_ledger_log(w, d)}/entries",
+        lambda w, d: {"organisation_id": w.org_a, "subject": "BL-1", "statement": "issued"},
+        LedgerEntry,
+        ("viewer", "outsider"),
+        "editor",
+        201,
+    ),
+    Case(
+        "POST",
+        "/api/ledger/logs/{log}/checkpoint",
+        lambda w, d: f"/api/ledger/logs/{_ledger_log(w, d)}/checkpoint",
+        lambda w, d: None,
+        LedgerCheckpoint,
+        ("viewer", "editor", "owner", "outsider"),
+        "admin",
+        200,
+    ),
+]
+
+# Open by design: what they accept is authenticated by signatures, not by who sends it
+# (a witness returning its cosignature; a log asking this instance, as a witness, to cosign).
+# tests/core/ledger/test_api.py covers them.
+PUBLIC_MUTATIONS = {
+    ("POST", "/api/ledger/logs/{log}/cosignatures"),
+    ("POST", "/api/ledger/witness/add-checkpoint"),
+}
 
 
 def _token_for(role: str, world: World, api_key: Callable[..., str]) -> str:
@@ -154,7 +192,7 @@ def test_every_mutating_route_has_a_case(app):
         for method in operations
         if method.upper() not in {"GET", "HEAD", "OPTIONS"}
     }
-    assert mutating == {(c.method, c.path) for c in CASES}
+    assert mutating == {(c.method, c.path) for c in CASES} | PUBLIC_MUTATIONS
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.method} {c.path}")

@@ -37,6 +37,8 @@ ORG_CREATE = "core.organisation.create"
 MEMBER_MANAGE = "core.member.manage"
 KEY_MANAGE = "core.key.manage"
 AUDIT_READ = "core.audit.read"
+LEDGER_APPEND = "core.ledger.append"
+LEDGER_MANAGE = "core.ledger.manage"
 
 _ALL = frozenset(Role)
 CORE_PERMISSIONS: Mapping[str, frozenset[Role]] = {
@@ -45,6 +47,8 @@ CORE_PERMISSIONS: Mapping[str, frozenset[Role]] = {
     MEMBER_MANAGE: frozenset({Role.OWNER}),
     KEY_MANAGE: frozenset({Role.OWNER}),
     AUDIT_READ: frozenset({Role.OWNER, Role.EDITOR}),
+    LEDGER_APPEND: frozenset({Role.OWNER, Role.EDITOR}),
+    LEDGER_MANAGE: frozenset(),  # platform administrators only
 }
 
 _registry: dict[str, frozenset[Role]] = dict(CORE_PERMISSIONS)

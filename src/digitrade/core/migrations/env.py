@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import digitrade.core.models  # noqa: F401 - every core table on Base.metadata
 from digitrade.core.db import Base
 
 config = context.config

@@ -1,0 +1,731 @@
+"""The ledger service: named logs, appends inside the caller's transaction, batch integration,
+proofs from stored subtree hashes, signed checkpoints and witness cosignatures.
+
+Appending takes the next indexes from the log's counter in the caller's transaction: the change
+and its evidence commit or roll back together, and committed indexes are gap-free. Integration
+(hashing new leaves into the stored tree) runs later, in batches, in its own transaction; until
+then an entry is *pending* and has no proof yet.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from digitrade.core import audit
+from digitrade.core.auth.principal import Principal
+from digitrade.core.crypto.jcs import canonicalize, to_json_compatible
+from digitrade.core.crypto.keys import SigningKey, create_signing_key, load_private_key
+from digitrade.core.db import utcnow
+from digitrade.core.errors import Conflict, NotFound, ValidationFailed, validation_error
+from digitrade.core.ledger import merkle
+from digitrade.core.ledger.checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    format_checkpoint,
+    parse_checkpoint,
+)
+from digitrade.core.ledger.kinds import validate_payload
+from digitrade.core.ledger.models import (
+    LedgerCheckpoint,
+    LedgerCosignature,
+    LedgerEntry,
+    LedgerLog,
+    LedgerNode,
+    LedgerTree,
+    LedgerWitness,
+    WitnessedLog,
+)
+from digitrade.core.ledger.note import (
+    COSIGNATURE_V1,
+    ED25519,
+    CosignatureV1Signer,
+    CosignatureV1Verifier,
+    Ed25519Signer,
+    Ed25519Verifier,
+    NoteError,
+    encode_verifier_key,
+    open_note,
+    parse_note,
+    parse_verifier_key,
+    sign_note,
+)
+from digitrade.core.ledger.verify import WitnessError, witness_verify
+
+DEFAULT_LOG = "platform"
+SIGNING_KEY_PURPOSE = "ledger-log"
+MAX_LEAF_BYTES = 65535  # entry bundles (c2sp.org/tlog-tiles) prefix each leaf with a uint16 length
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    kind: str
+    payload: Any = None  # JSON value, or None when only ``payload_digest`` is logged
+    payload_digest: str | None = None  # "sha256:<hex>" of an external document
+    kind_version: int = 1
+    submitter: str = "system"
+    organisation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Appended:
+    log: str
+    index: int
+    leaf_hash: bytes
+
+
+@dataclass(frozen=True)
+class TreeHead:
+    log: str
+    size: int
+    root_hash: bytes
+
+
+# --- logs ----------------------------------------------------------------------------------
+
+
+def origin_for(prefix: str, name: str) -> str:
+    return f"{prefix.rstrip('/')}/{name}"
+
+
+def create_log(
+    session: Session, *, name: str, kek: str, origin_prefix: str, description: str = ""
+) -> LedgerLog:
+    if session.scalar(select(LedgerLog.id).where(LedgerLog.name == name)) is not None:
+        raise Conflict(f"ledger log {name!r} exists")
+    origin = origin_for(origin_prefix, name)
+    key = create_signing_key(session, name=origin, purpose=SIGNING_KEY_PURPOSE, kek=kek)
+    log = LedgerLog(name=name, origin=origin, description=description, signing_key_id=key.id)
+    session.add(log)
+    session.flush()
+    session.add(LedgerTree(log_id=log.id, size=0, root_hash=merkle.EMPTY_ROOT))
+    session.flush()
+    return log
+
+
+def ensure_log(
+    session: Session, *, name: str, kek: str, origin_prefix: str, description: str = ""
+) -> LedgerLog:
+    existing = session.scalar(select(LedgerLog).where(LedgerLog.name == name))
+    return existing or create_log(
+        session, name=name, kek=kek, origin_prefix=origin_prefix, description=description
+    )
+
+
+def get_log(session: Session, name: str) -> LedgerLog:
+    log = session.scalar(select(LedgerLog).where(LedgerLog.name == name))
+    if log is None:
+        raise NotFound(f"ledger log {name!r} does not exist")
+    return log
+
+
+def list_logs(session: Session) -> list[LedgerLog]:
+    return list(session.scalars(select(LedgerLog).order_by(LedgerLog.name)))
+
+
+def verifier_key(log: LedgerLog) -> str:
+    return encode_verifier_key(log.origin, ED25519, _public_key(log))
+
+
+def _public_key(log: LedgerLog) -> bytes:
+    return log.signing_key.public_key
+
+
+def log_verifier(log: LedgerLog) -> Ed25519Verifier:
+    return Ed25519Verifier(log.origin, _public_key(log))
+
+
+def tree_head(session: Session, log: LedgerLog) -> TreeHead:
+    tree = session.get(LedgerTree, log.id)
+    if tree is None:
+        raise NotFound(f"ledger log {log.name!r} has no tree")
+    return TreeHead(log.name, tree.size, tree.root_hash)
+
+
+# --- appending -----------------------------------------------------------------------------
+
+
+def envelope(entry: NewEntry, *, time: dt.datetime) -> dict[str, Any]:
+    """The logged object. Its RFC 8785 bytes are the Merkle leaf."""
+    body: dict[str, Any] = {
+        "kind": entry.kind,
+        "kindVersion": entry.kind_version,
+        "submitter": entry.submitter,
+        "time": time.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+    }
+    if entry.organisation_id is not None:
+        body["organisation"] = entry.organisation_id
+    if entry.payload is not None:
+        body["payload"] = to_json_compatible(entry.payload)
+    if entry.payload_digest is not None:
+        body["payloadDigest"] = entry.payload_digest
+    return body
+
+
+def _check_entry(entry: NewEntry) -> None:
+    if (entry.payload is None) == (entry.payload_digest is None):
+        raise validation_error("payload", "give a payload or a payload digest, not both or none")
+    if entry.payload_digest is not None:
+        digest = entry.payload_digest
+        if not (digest.startswith("sha256:") and len(digest) == 71 and _is_hex(digest[7:])):
+            raise validation_error("payload_digest", "must be sha256:<64 lowercase hex digits>")
+    else:
+        validate_payload(entry.kind, entry.kind_version, to_json_compatible(entry.payload))
+
+
+def _is_hex(text: str) -> bool:
+    return all(c in "0123456789abcdef" for c in text)
+
+
+def append(
+    session: Session,
+    *,
+    kind: str,
+    payload: Any = None,
+    payload_digest: str | None = None,
+    kind_version: int = 1,
+    submitter: str = "system",
+    organisation_id: int | None = None,
+    log: str = DEFAULT_LOG,
+) -> Appended:
+    """Append one entry inside the caller's transaction (flushed, not committed)."""
+    entry = NewEntry(kind, payload, payload_digest, kind_version, submitter, organisation_id)
+    return append_many(session, [entry], log=log)[0]
+
+
+def append_many(
+    session: Session, entries: Sequence[NewEntry], *, log: str = DEFAULT_LOG
+) -> list[Appended]:
+    """Append entries with consecutive indexes, in one round trip for the counter and one
+    batched insert for the rows."""
+    if not entries:
+        return []
+    now = utcnow()
+    leaves: list[bytes] = []
+    for entry in entries:
+        _check_entry(entry)
+        leaf = canonicalize(envelope(entry, time=now))
+        if len(leaf) > MAX_LEAF_BYTES:
+            raise validation_error("payload", f"entry is larger than {MAX_LEAF_BYTES} bytes")
+        leaves.append(leaf)
+    log_id = session.scalar(select(LedgerLog.id).where(LedgerLog.name == log))
+    if log_id is None:
+        raise NotFound(f"ledger log {log!r} does not exist")
+    # Reserving the indexes locks the counter row until the caller commits or rolls back, which
+    # is what keeps committed indexes gap-free and unique under concurrent appenders.
+    end = session.execute(
+        update(LedgerLog)
+        .where(LedgerLog.id == log_id)
+        .values(next_index=LedgerLog.next_index + len(entries))
+        .returning(LedgerLog.next_index)
+    ).scalar_one()
+    start = end - len(entries)
+    sha256 = hashlib.sha256
+    rows = []
+    appended = []
+    for offset, (entry, leaf) in enumerate(zip(entries, leaves, strict=True)):
+        leaf_hash = sha256(b"\x00" + leaf).digest()
+        rows.append(
+            {
+                "log_id": log_id,
+                "index": start + offset,
+                "leaf_hash": leaf_hash,
+                "leaf_data": leaf,
+                "kind": entry.kind,
+                "kind_version": entry.kind_version,
+                "submitter": entry.submitter,
+                "organisation_id": entry.organisation_id,
+                "created_at": now,
+            }
+        )
+        appended.append(Appended(log, start + offset, leaf_hash))
+    session.execute(insert(LedgerEntry), rows)
+    return appended
+
+
+# --- integration ---------------------------------------------------------------------------
+
+
+def _fetch_nodes(
+    session: Session, log_id: int, ids: set[merkle.NodeId]
+) -> dict[merkle.NodeId, bytes]:
+    if not ids:
+        return {}
+    found: dict[merkle.NodeId, bytes] = {}
+    ordered = sorted(ids)
+    for chunk_start in range(0, len(ordered), 500):
+        chunk = ordered[chunk_start : chunk_start + 500]
+        rows = session.execute(
+            select(LedgerNode.level, LedgerNode.index, LedgerNode.hash).where(
+                LedgerNode.log_id == log_id,
+                tuple_(LedgerNode.level, LedgerNode.index).in_(chunk),
+            )
+        )
+        found.update({(level, index): value for level, index, value in rows})
+    missing = ids - found.keys()
+    if missing:
+        raise RuntimeError(f"ledger tree is missing nodes {sorted(missing)[:5]}")
+    return found
+
+
+def integrate(session: Session, *, log: str = DEFAULT_LOG, batch_size: int = 100_000) -> TreeHead:
+    """Hash committed, not yet integrated entries into the tree (at most ``batch_size``)."""
+    log_row = get_log(session, log)
+    # Claim the tree first (a write): one integrator at a time, on SQLite and PostgreSQL alike.
+    session.execute(
+        update(LedgerTree).where(LedgerTree.log_id == log_row.id).values(integrated_at=utcnow())
+    )
+    tree = session.get(LedgerTree, log_row.id, populate_existing=True)
+    assert tree is not None
+    frontier_nodes = _fetch_nodes(session, log_row.id, set(merkle.root_plan(tree.size)))
+    frontier = merkle.MerkleFrontier(
+        tree.size, [frontier_nodes[node] for node in merkle.root_plan(tree.size)]
+    )
+    new_leaves = session.execute(
+        select(LedgerEntry.index, LedgerEntry.leaf_hash)
+        .where(LedgerEntry.log_id == log_row.id, LedgerEntry.index >= tree.size)
+        .order_by(LedgerEntry.index)
+        .limit(batch_size)
+    ).all()
+    nodes: list[dict[str, Any]] = []
+    for index, leaf_hash in new_leaves:
+        if index != frontier.size:
+            break  # a gap: an earlier index is not committed yet; integrate the rest next time
+        for (level, node_index), value in frontier.append(leaf_hash):
+            nodes.append({"log_id": log_row.id, "level": level, "index": node_index, "hash": value})
+    if nodes:
+        session.execute(insert(LedgerNode), nodes)
+        tree.size = frontier.size
+        tree.root_hash = frontier.root()
+    session.flush()
+    return TreeHead(log, tree.size, tree.root_hash)
+
+
+# --- reading and proving -------------------------------------------------------------------
+
+
+def _entry_at(session: Session, log_row: LedgerLog, index: int) -> LedgerEntry:
+    entry = session.get(LedgerEntry, (log_row.id, index))
+    if entry is None:
+        raise NotFound(f"log {log_row.name!r} has no entry {index}")
+    return entry
+
+
+def get_entry(session: Session, *, log: str, index: int) -> tuple[LedgerEntry, bool]:
+    """The entry and whether it is integrated (has a proof) yet."""
+    log_row = get_log(session, log)
+    entry = _entry_at(session, log_row, index)
+    return entry, index < tree_head(session, log_row).size
+
+
+def find_by_leaf_hash(session: Session, *, log: str, leaf_hash: bytes) -> list[LedgerEntry]:
+    log_row = get_log(session, log)
+    return list(
+        session.scalars(
+            select(LedgerEntry)
+            .where(LedgerEntry.log_id == log_row.id, LedgerEntry.leaf_hash == leaf_hash)
+            .order_by(LedgerEntry.index)
+        )
+    )
+
+
+def _check_size(head: TreeHead, size: int | None) -> int:
+    size = head.size if size is None else size
+    if not 0 <= size <= head.size:
+        raise validation_error("tree_size", f"must be between 0 and {head.size}, the tree size")
+    return size
+
+
+def _prove(session: Session, log_id: int, plan: merkle.ProofPlan) -> list[bytes]:
+    nodes = _fetch_nodes(session, log_id, merkle.nodes_needed(plan))
+    return merkle.proof_from_plan(plan, lambda level, index: nodes[level, index])
+
+
+def root_at(session: Session, log_row: LedgerLog, size: int) -> bytes:
+    plan = merkle.root_plan(size)
+    if not plan:
+        return merkle.EMPTY_ROOT
+    nodes = _fetch_nodes(session, log_row.id, set(plan))
+    return merkle.hash_of_parts(plan, lambda level, index: nodes[level, index])
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    log: str
+    index: int
+    tree_size: int
+    leaf_hash: bytes
+    hashes: list[bytes]
+    root_hash: bytes
+
+
+def inclusion_proof(
+    session: Session, *, log: str, index: int, tree_size: int | None = None
+) -> InclusionProof:
+    log_row = get_log(session, log)
+    head = tree_head(session, log_row)
+    size = _check_size(head, tree_size)
+    if not 0 <= index < size:
+        raise validation_error("index", f"entry {index} is not in the tree of size {size} (yet)")
+    entry = _entry_at(session, log_row, index)
+    plan = merkle.inclusion_plan(index, size)
+    nodes = _fetch_nodes(
+        session, log_row.id, merkle.nodes_needed(plan) | set(merkle.root_plan(size))
+    )
+    reader = lambda level, position: nodes[level, position]  # noqa: E731
+    return InclusionProof(
+        log,
+        index,
+        size,
+        entry.leaf_hash,
+        merkle.proof_from_plan(plan, reader),
+        merkle.hash_of_parts(merkle.root_plan(size), reader),
+    )
+
+
+@dataclass(frozen=True)
+class ConsistencyProof:
+    log: str
+    first: int
+    second: int
+    hashes: list[bytes]
+    first_root: bytes
+    second_root: bytes
+
+
+def consistency_proof(
+    session: Session, *, log: str, first: int, second: int | None = None
+) -> ConsistencyProof:
+    log_row = get_log(session, log)
+    head = tree_head(session, log_row)
+    second = _check_size(head, second)
+    if not 0 < first <= second:
+        raise validation_error("first", f"must be between 1 and {second}")
+    plan = merkle.consistency_plan(first, second)
+    return ConsistencyProof(
+        log,
+        first,
+        second,
+        _prove(session, log_row.id, plan),
+        root_at(session, log_row, first),
+        root_at(session, log_row, second),
+    )
+
+
+def entries_range(session: Session, *, log: str, start: int, end: int) -> list[LedgerEntry]:
+    log_row = get_log(session, log)
+    return list(
+        session.scalars(
+            select(LedgerEntry)
+            .where(
+                LedgerEntry.log_id == log_row.id,
+                LedgerEntry.index >= start,
+                LedgerEntry.index < end,
+            )
+            .order_by(LedgerEntry.index)
+        )
+    )
+
+
+def search(
+    session: Session,
+    *,
+    log: str,
+    kind: str | None = None,
+    submitter: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[LedgerEntry], int]:
+    log_row = get_log(session, log)
+    conditions = [LedgerEntry.log_id == log_row.id]
+    if kind:
+        conditions.append(LedgerEntry.kind == kind)
+    if submitter:
+        conditions.append(LedgerEntry.submitter == submitter)
+    if since:
+        conditions.append(LedgerEntry.created_at >= since)
+    if until:
+        conditions.append(LedgerEntry.created_at < until)
+    where = and_(*conditions)
+    total = session.scalar(select(func.count()).select_from(LedgerEntry).where(where)) or 0
+    rows = session.scalars(
+        select(LedgerEntry)
+        .where(where)
+        .order_by(LedgerEntry.index.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows), total
+
+
+# --- checkpoints and cosignatures ----------------------------------------------------------
+
+
+def _signer(log_row: LedgerLog, kek: str) -> Ed25519Signer:
+    return Ed25519Signer(log_row.origin, load_private_key(log_row.signing_key, kek=kek))
+
+
+def publish_checkpoint(
+    session: Session, *, log: str, kek: str, actor: Principal | None = None
+) -> LedgerCheckpoint:
+    """Integrate what is committed, then sign and store a checkpoint of the tree (once per size)."""
+    integrate(session, log=log)
+    log_row = get_log(session, log)
+    head = tree_head(session, log_row)
+    existing = session.scalar(
+        select(LedgerCheckpoint).where(
+            LedgerCheckpoint.log_id == log_row.id, LedgerCheckpoint.size == head.size
+        )
+    )
+    if existing is not None:
+        return existing
+    text = format_checkpoint(log_row.origin, head.size, head.root_hash)
+
+    checkpoint = LedgerCheckpoint(
+        log_id=log_row.id,
+        size=head.size,
+        root_hash=head.root_hash,
+        note=sign_note(text, [_signer(log_row, kek)]),
+    )
+    session.add(checkpoint)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor or Principal.system("ledger"),
+        action="core.ledger.checkpoint",
+        entity_type="ledger_checkpoint",
+        entity_id=f"{log}/{head.size}",
+        organisation_id=None,
+        after={"size": head.size, "root_hash": head.root_hash.hex()},
+    )
+    return checkpoint
+
+
+def latest_checkpoint(session: Session, *, log: str) -> LedgerCheckpoint:
+    log_row = get_log(session, log)
+    checkpoint = session.scalar(
+        select(LedgerCheckpoint)
+        .where(LedgerCheckpoint.log_id == log_row.id)
+        .order_by(LedgerCheckpoint.size.desc())
+        .limit(1)
+    )
+    if checkpoint is None:
+        raise NotFound(f"log {log!r} has published no checkpoint yet")
+    return checkpoint
+
+
+def checkpoint_with_cosignatures(session: Session, checkpoint: LedgerCheckpoint) -> str:
+    """The signed note with every collected cosignature line appended."""
+    lines = session.scalars(
+        select(LedgerCosignature.signature_line)
+        .where(LedgerCosignature.checkpoint_id == checkpoint.id)
+        .order_by(LedgerCosignature.id)
+    ).all()
+    return checkpoint.note + "".join(lines)
+
+
+def add_witness(session: Session, *, log: str, verifier_key_text: str) -> LedgerWitness:
+    log_row = get_log(session, log)
+    try:
+        verifier = parse_verifier_key(verifier_key_text)
+    except NoteError as exc:
+        raise validation_error("verifier_key", str(exc)) from None
+    if session.scalar(
+        select(LedgerWitness.id).where(
+            LedgerWitness.log_id == log_row.id, LedgerWitness.name == verifier.name
+        )
+    ):
+        raise Conflict(f"witness {verifier.name!r} is already known to log {log!r}")
+    witness = LedgerWitness(log_id=log_row.id, name=verifier.name, verifier_key=verifier_key_text)
+    session.add(witness)
+    session.flush()
+    return witness
+
+
+def add_cosignatures(session: Session, *, log: str, size: int, cosigned_note: str) -> int:
+    """Store the cosignatures of known witnesses found on ``cosigned_note`` for checkpoint
+    ``size``; returns how many were new. Unknown or invalid signatures are refused."""
+    log_row = get_log(session, log)
+    checkpoint = session.scalar(
+        select(LedgerCheckpoint).where(
+            LedgerCheckpoint.log_id == log_row.id, LedgerCheckpoint.size == size
+        )
+    )
+    if checkpoint is None:
+        raise NotFound(f"log {log!r} has no checkpoint of size {size}")
+    witnesses = list(
+        session.scalars(select(LedgerWitness).where(LedgerWitness.log_id == log_row.id))
+    )
+    verifiers = {w.name: _witness_verifier(w) for w in witnesses}
+    try:
+        parsed = parse_note(cosigned_note)
+    except NoteError as exc:
+        raise ValidationFailed(f"not a signed note: {exc}") from None
+    if parsed.text != parse_note(checkpoint.note).text:
+        raise validation_error("note", "the cosigned text is not this checkpoint")
+    candidates = [s for s in parsed.unverified_signatures if s.name in verifiers]
+    if not candidates:
+        raise validation_error("note", "no signature from a witness this log knows")
+    added = 0
+    for signature in candidates:
+        witness = next(w for w in witnesses if w.name == signature.name)
+        try:
+            open_note(parsed.text + "\n" + signature.line(), [verifiers[signature.name]])
+        except NoteError as exc:
+            raise validation_error("note", f"cosignature of {signature.name}: {exc}") from None
+        exists = session.scalar(
+            select(LedgerCosignature.id).where(
+                LedgerCosignature.checkpoint_id == checkpoint.id,
+                LedgerCosignature.witness_id == witness.id,
+            )
+        )
+        if exists is None:
+            session.add(
+                LedgerCosignature(
+                    checkpoint_id=checkpoint.id,
+                    witness_id=witness.id,
+                    signature_line=signature.line(),
+                )
+            )
+            added += 1
+    session.flush()
+    return added
+
+
+def _witness_verifier(witness: LedgerWitness) -> Ed25519Verifier:
+    verifier = parse_verifier_key(witness.verifier_key)
+    if not isinstance(verifier, CosignatureV1Verifier | Ed25519Verifier):
+        raise ValueError("unsupported witness key")
+    return verifier
+
+
+def checkpoint_of(text: str) -> Checkpoint:
+    return parse_checkpoint(parse_note(text).text)
+
+
+def b64decode_hash(value: str, field: str) -> bytes:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except ValueError:
+        raise validation_error(field, "not base64") from None
+    if len(raw) != 32:
+        raise validation_error(field, "must be a 32-byte SHA-256 hash")
+    return raw
+
+
+# --- this instance as a witness of other logs (c2sp.org/tlog-witness) ----------------------
+
+WITNESS_KEY_PURPOSE = "witness"
+
+
+def ensure_witness_key(session: Session, *, name: str, kek: str) -> SigningKey:
+    existing = session.scalar(select(SigningKey).where(SigningKey.name == name))
+    return existing or create_signing_key(session, name=name, purpose=WITNESS_KEY_PURPOSE, kek=kek)
+
+
+def witness_verifier_key(session: Session, *, name: str, kek: str) -> str:
+    key = ensure_witness_key(session, name=name, kek=kek)
+    return encode_verifier_key(name, COSIGNATURE_V1, key.public_key)
+
+
+def register_witnessed_log(session: Session, *, log_verifier_key: str) -> WitnessedLog:
+    try:
+        verifier = parse_verifier_key(log_verifier_key)
+    except NoteError as exc:
+        raise validation_error("log_verifier_key", str(exc)) from None
+    if session.scalar(select(WitnessedLog.id).where(WitnessedLog.origin == verifier.name)):
+        raise Conflict(f"this witness already follows {verifier.name!r}")
+    row = WitnessedLog(origin=verifier.name, log_verifier_key=log_verifier_key, size=0)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def witness_add_checkpoint(
+    session: Session,
+    *,
+    checkpoint_note: str,
+    old_size: int,
+    proof: Sequence[bytes],
+    witness_name: str,
+    kek: str,
+    timestamp: int,
+) -> str:
+    """Verify a log's new checkpoint against the last one cosigned, record it and return the
+    cosignature line(s). Raises ``WitnessError`` with the protocol's status on refusal."""
+    try:
+        origin = parse_checkpoint(parse_note(checkpoint_note).text).origin
+    except (NoteError, CheckpointError) as exc:
+        raise WitnessError(f"not a checkpoint: {exc}", status=400) from None
+    # Claim the row first: two concurrent submissions for one log are decided one after the other.
+    claimed = session.execute(
+        update(WitnessedLog).where(WitnessedLog.origin == origin).values(updated_at=utcnow())
+    )
+    state = session.scalar(select(WitnessedLog).where(WitnessedLog.origin == origin))
+    if not claimed.rowcount or state is None:  # type: ignore[attr-defined]
+        raise WitnessError(f"this witness does not follow log {origin!r}", status=404)
+    checkpoint = witness_verify(
+        log_verifier=parse_verifier_key(state.log_verifier_key),
+        known_size=state.size,
+        known_root=state.root_hash,
+        old_size=old_size,
+        proof=proof,
+        checkpoint_note=checkpoint_note,
+    )
+    state.size, state.root_hash = checkpoint.tree_size, checkpoint.root_hash
+    session.flush()
+    key = ensure_witness_key(session, name=witness_name, kek=kek)
+    signer = CosignatureV1Signer(witness_name, load_private_key(key, kek=kek), timestamp=timestamp)
+    cosigned = sign_note(checkpoint.text(), [signer])
+    return cosigned[cosigned.index("\n\n") + 2 :]
+
+
+def witnessed_logs(session: Session) -> list[WitnessedLog]:
+    return list(session.scalars(select(WitnessedLog).order_by(WitnessedLog.origin)))
+
+
+def list_checkpoints(
+    session: Session, *, log: str, limit: int = 100, offset: int = 0
+) -> list[LedgerCheckpoint]:
+    log_row = get_log(session, log)
+    return list(
+        session.scalars(
+            select(LedgerCheckpoint)
+            .where(LedgerCheckpoint.log_id == log_row.id)
+            .order_by(LedgerCheckpoint.size)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
+def tile_hashes(
+    session: Session, *, log_row: LedgerLog, level: int, start: int, count: int, tree_size: int
+) -> list[bytes]:
+    """Stored hashes of complete subtrees at ``level`` from index ``start``, within
+    ``tree_size`` (the content of a c2sp.org/tlog-tiles hash tile)."""
+    complete = tree_size >> level
+    end = min(start + count, complete)
+    if end <= start:
+        return []
+    return list(
+        session.scalars(
+            select(LedgerNode.hash)
+            .where(
+                LedgerNode.log_id == log_row.id,
+                LedgerNode.level == level,
+                LedgerNode.index >= start,
+                LedgerNode.index < end,
+            )
+            .order_by(LedgerNode.index)
+        )
+    )
