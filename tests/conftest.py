@@ -82,6 +82,8 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         secret_key="test-secret-key-" + "x" * 32,
         key_encryption_key=TEST_KEK,
+        ledger_integrate_interval_seconds=0,  # tests integrate explicitly
+        ledger_checkpoint_interval_seconds=0,
         login_max_failures=3,
         log_json=False,
     )

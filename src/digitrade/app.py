@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -20,6 +21,7 @@ from digitrade.core.auth.ratelimit import SlidingWindowLimiter
 from digitrade.core.config import Settings, get_settings
 from digitrade.core.db import make_engine, make_session_factory
 from digitrade.core.ledger import api as ledger_api
+from digitrade.core.ledger.worker import LedgerWorker
 from digitrade.core.registry import SystemModule
 from digitrade.web import health, pages, problems
 from digitrade.web.middleware import RequestIdMiddleware
@@ -54,7 +56,22 @@ def create_app(
         session_factory = make_session_factory(
             make_engine(settings.database_url, echo=settings.database_echo)
         )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if (
+            settings.ledger_integrate_interval_seconds
+            or settings.ledger_checkpoint_interval_seconds
+        ):
+            worker = LedgerWorker(session_factory, settings)
+            worker.start()
+        yield
+        if worker is not None:
+            worker.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="digitrade",
         version=__version__,
         description=DESCRIPTION,

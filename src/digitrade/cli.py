@@ -10,7 +10,12 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from digitrade import __version__
-from digitrade.cli_support import (
+from digitrade.core import audit
+from digitrade.core.auth import service
+from digitrade.core.auth.permissions import OrganisationKind, Role
+from digitrade.core.auth.principal import Principal
+from digitrade.core.auth.schemas import ApiKeyCreate, OrganisationCreate, UserCreate
+from digitrade.core.cli_support import (
     FormatOption,
     OutputFormat,
     db_session,
@@ -18,12 +23,9 @@ from digitrade.cli_support import (
     fail,
     handle_errors,
 )
-from digitrade.core import audit
-from digitrade.core.auth import service
-from digitrade.core.auth.permissions import OrganisationKind, Role
-from digitrade.core.auth.principal import Principal
-from digitrade.core.auth.schemas import ApiKeyCreate, OrganisationCreate, UserCreate
 from digitrade.core.config import get_settings
+from digitrade.core.ledger import cli as ledger_cli
+from digitrade.core.ledger import service as ledger_service
 
 app = typer.Typer(
     name="digitrade",
@@ -37,6 +39,7 @@ users_app = typer.Typer(help="Users.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit trail.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
+app.add_typer(ledger_cli.app, name="ledger")
 for group, name in (
     (db_app, "db"),
     (orgs_app, "orgs"),
@@ -101,13 +104,24 @@ def db_upgrade(
     from digitrade.core.db import make_engine
     from digitrade.core.migrations import current_revision, upgrade
 
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
     try:
         upgrade(engine, revision)
         with engine.connect() as connection:
             now = current_revision(connection)
     finally:
         engine.dispose()
+    if revision == "head":
+        with db_session() as session:
+            # Every instance has a platform log from the start, for any system to anchor in.
+            ledger_service.ensure_log(
+                session,
+                name=ledger_service.DEFAULT_LOG,
+                kek=settings.key_encryption_key.get_secret_value(),
+                origin_prefix=settings.ledger_origin_prefix,
+                description="Evidence of every system of this platform",
+            )
     emit({"database": engine.url.render_as_string(hide_password=True), "revision": now}, output)
 
 

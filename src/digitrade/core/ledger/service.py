@@ -215,17 +215,18 @@ def append_many(
         if len(leaf) > MAX_LEAF_BYTES:
             raise validation_error("payload", f"entry is larger than {MAX_LEAF_BYTES} bytes")
         leaves.append(leaf)
-    log_id = session.scalar(select(LedgerLog.id).where(LedgerLog.name == log))
-    if log_id is None:
-        raise NotFound(f"ledger log {log!r} does not exist")
-    # Reserving the indexes locks the counter row until the caller commits or rolls back, which
-    # is what keeps committed indexes gap-free and unique under concurrent appenders.
-    end = session.execute(
+    # Reserving the indexes is the first statement: it takes the counter row's lock (the write
+    # lock on SQLite) before anything is read, and holds it until the caller commits or rolls
+    # back, which keeps committed indexes gap-free and unique under concurrent appenders.
+    reserved = session.execute(
         update(LedgerLog)
-        .where(LedgerLog.id == log_id)
+        .where(LedgerLog.name == log)
         .values(next_index=LedgerLog.next_index + len(entries))
-        .returning(LedgerLog.next_index)
-    ).scalar_one()
+        .returning(LedgerLog.id, LedgerLog.next_index)
+    ).one_or_none()
+    if reserved is None:
+        raise NotFound(f"ledger log {log!r} does not exist")
+    log_id, end = reserved
     start = end - len(entries)
     sha256 = hashlib.sha256
     rows = []
@@ -277,11 +278,18 @@ def _fetch_nodes(
 
 def integrate(session: Session, *, log: str = DEFAULT_LOG, batch_size: int = 100_000) -> TreeHead:
     """Hash committed, not yet integrated entries into the tree (at most ``batch_size``)."""
-    log_row = get_log(session, log)
-    # Claim the tree first (a write): one integrator at a time, on SQLite and PostgreSQL alike.
-    session.execute(
-        update(LedgerTree).where(LedgerTree.log_id == log_row.id).values(integrated_at=utcnow())
+    # Claim the tree first, before any read: one integrator at a time, and on SQLite the write
+    # lock is taken (with the busy timeout) before the snapshot is fixed.
+    claimed = session.execute(
+        update(LedgerTree)
+        .where(
+            LedgerTree.log_id == select(LedgerLog.id).where(LedgerLog.name == log).scalar_subquery()
+        )
+        .values(integrated_at=utcnow())
     )
+    log_row = get_log(session, log)
+    if not claimed.rowcount:  # type: ignore[attr-defined]
+        raise NotFound(f"ledger log {log!r} has no tree")
     tree = session.get(LedgerTree, log_row.id, populate_existing=True)
     assert tree is not None
     frontier_nodes = _fetch_nodes(session, log_row.id, set(merkle.root_plan(tree.size)))

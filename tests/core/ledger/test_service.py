@@ -21,7 +21,7 @@ from digitrade.core.ledger.note import (
     parse_verifier_key,
     sign_note,
 )
-from tests.core.ledger_store.conftest import KEK
+from tests.core.ledger.conftest import KEK
 
 
 def attest(db, log_name, n: int = 1, start: int = 0):

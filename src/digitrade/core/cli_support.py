@@ -51,7 +51,8 @@ def db_session() -> Iterator[Session]:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    error_console.print(f"error: {message}", markup=False, highlight=False)
+    # One line, never wrapped: scripts grep it.
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
     return typer.Exit(code)
 
 
