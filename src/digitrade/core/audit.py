@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import JSON, ForeignKey, Index, String, event, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+import digitrade.core.auth.models  # noqa: F401 - foreign keys point at its tables
 from digitrade.core.auth.permissions import AUDIT_READ
 from digitrade.core.auth.principal import Principal
 from digitrade.core.crypto.jcs import digest_json, to_json_compatible

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from digitrade.core.auth.permissions import Role
+from digitrade.core.ledger.kinds import EntryKind
 
 if TYPE_CHECKING:
     from digitrade.core.auth.principal import Principal
@@ -35,6 +36,7 @@ class SystemModule:
     permissions: Mapping[str, frozenset[Role]] = field(default_factory=dict)
     status: StatusCheck | None = None
     demo: DemoLoader | None = None
+    ledger_kinds: tuple[EntryKind, ...] = ()  # evidence this system anchors in the ledger
     docs_path: str = ""  # docs/systems/<name>.md
 
     def live_status(self, session: Session) -> tuple[bool, str]:

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+import digitrade.core.auth.models  # noqa: F401 - foreign keys point at its tables
 from digitrade.core.db import Base, utcnow
 from digitrade.core.errors import NotFound
 

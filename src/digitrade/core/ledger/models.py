@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import digitrade.core.auth.models  # noqa: F401 - foreign keys point at its tables
 from digitrade.core.crypto.keys import SigningKey
 from digitrade.core.db import Base, utcnow
 
