@@ -21,6 +21,7 @@ from digitrade.core.auth.ratelimit import SlidingWindowLimiter
 from digitrade.core.config import Settings, get_settings
 from digitrade.core.db import make_engine, make_session_factory
 from digitrade.core.ledger import api as ledger_api
+from digitrade.core.ledger import pages as ledger_pages
 from digitrade.core.ledger.kinds import register_kinds
 from digitrade.core.ledger.worker import LedgerWorker
 from digitrade.core.registry import SystemModule
@@ -104,6 +105,7 @@ def create_app(
     app.include_router(core_api.router)
     app.include_router(ledger_api.router)
     app.include_router(pages.router)
+    app.include_router(ledger_pages.router)
     for system in systems:
         register_permissions(system.permissions)
         register_kinds(system.ledger_kinds)

@@ -81,6 +81,12 @@ class DemoResult:
     steps: list[str]
 
 
+def ledger_ready(session: Session) -> bool:
+    from digitrade.core.ledger.models import LedgerLog
+
+    return session.scalar(select(LedgerLog.id).where(LedgerLog.name == "platform")) is not None
+
+
 def demo_present(session: Session) -> bool:
     return (
         session.scalar(select(Organisation.id).where(Organisation.slug == DEMO_MARKER_SLUG))
@@ -88,11 +94,69 @@ def demo_present(session: Session) -> bool:
     )
 
 
+# Illustrative attestations anchored by the demo organisations (no real shipment or contract).
+DEMO_ATTESTATIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "huangpu-shipping-demo",
+        "Bill of lading HPSH2026000117 (illustrative)",
+        "Electronic bill of lading issued, shipped on board at Yangshan, to order of shipper",
+    ),
+    (
+        "lingang-export-demo",
+        "Commercial invoice LPE-2026-0451 (illustrative)",
+        "Invoice for 40 CNC spindle assemblies, USD 186,400.00, FOB Shanghai",
+    ),
+    (
+        "pudong-bank-demo",
+        "Documentary credit PTFB-LC-2026-0088 (illustrative)",
+        "Irrevocable documentary credit issued, expiry 2027-03-31, UCP 600 and eUCP 2.1",
+    ),
+    (
+        "huangpu-shipping-demo",
+        "Bill of lading HPSH2026000117 (illustrative)",
+        "Title transferred by endorsement to Pudong Trade Finance Bank (demo)",
+    ),
+    (
+        "pudong-bank-demo",
+        "Presentation PTFB-P-2026-0131 (illustrative)",
+        "Documents presented under PTFB-LC-2026-0088 found complying",
+    ),
+    (
+        "rotterdam-buyer-demo",
+        "Bill of lading HPSH2026000117 (illustrative)",
+        "Goods delivered at Rotterdam; bill of lading surrendered",
+    ),
+    (
+        "sh-commerce-demo",
+        "Services trade return 2026-Q3, Pudong (illustrative)",
+        "Quarterly services-trade return accepted for compilation",
+    ),
+)
+
+
+def _anchor_demo_attestations(session: Session, kek: str | None) -> str:
+    from digitrade.core.ledger import service as ledger
+
+    for slug, subject, statement in DEMO_ATTESTATIONS:
+        org_id = service.organisation_id_for_slug(session, slug)
+        ledger.append(
+            session,
+            kind="core.attestation",
+            payload={"subject": subject, "statement": statement},
+            submitter=f"org:{slug}",
+            organisation_id=org_id,
+        )
+    if kek is not None:
+        ledger.publish_checkpoint(session, log=ledger.DEFAULT_LOG, kek=kek)
+    return f"{len(DEMO_ATTESTATIONS)} illustrative attestations anchored in the platform log"
+
+
 def load_demo(
     session: Session,
     *,
     password: str,
     systems: Sequence[SystemModule],
+    kek: str | None = None,
     progress: Callable[[str], None] = lambda _step: None,
 ) -> DemoResult:
     """Create the demo once; a second call changes nothing and says so."""
@@ -136,6 +200,9 @@ def load_demo(
             ),
         )
         steps.append(f"organisation {demo_org.slug} with owner {demo_org.owner_email}")
+        progress(steps[-1])
+    if ledger_ready(session):
+        steps.append(_anchor_demo_attestations(session, kek))
         progress(steps[-1])
     for system in systems:
         if system.demo is not None:
