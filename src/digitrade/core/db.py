@@ -7,12 +7,21 @@ SQLite (the default) runs in WAL mode with foreign keys enforced; PostgreSQL is 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    MetaData,
+    Table,
+    TypeDecorator,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -102,3 +111,32 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def insert_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert many rows with one DB-API ``executemany``, in the session's transaction.
+
+    For bulk paths (ledger appends and tree nodes) where per-row ORM bookkeeping would cost more
+    than the database itself. Values must already be in driver form (bytes, int, str, and
+    datetimes passed through the column type's bind processor).
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    markers = ", ".join(marker for _ in columns)
+    # Identifiers come from the table definition; every value is a bound parameter.
+    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({markers})"  # noqa: S608
+    connection.exec_driver_sql(sql, rows)
+
+
+def bind_value(session: Session, column: Column[Any], value: Any) -> Any:
+    """``value`` as the driver receives it for ``column`` (type conversions applied)."""
+    dialect = session.connection().dialect
+    processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return processor(value) if processor else value

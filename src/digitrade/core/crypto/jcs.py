@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -30,9 +31,52 @@ def to_json_compatible(value: Any) -> Any:
     return value
 
 
+# RFC 8785 section 3.2.2.3: JSON numbers are IEEE 754 doubles; integers beyond this lose precision.
+MAX_EXACT_INTEGER = 2**53 - 1
+
+
+def is_plain_json(value: Any) -> bool:
+    """True for JSON made only of strings, exact integers, booleans, nulls, arrays and objects
+    with ASCII keys: for such values RFC 8785 and sorted, compact ``json.dumps`` agree byte for
+    byte (same string escaping as ECMAScript; ASCII keys sort the same by UTF-16 code unit and
+    by code point), so the much faster standard encoder can be used."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if -MAX_EXACT_INTEGER <= item <= MAX_EXACT_INTEGER:
+                continue
+            return False
+        if kind is dict:
+            for key, child in item.items():
+                if type(key) is not str or not key.isascii():
+                    return False
+                stack.append(child)
+            continue
+        if kind is list:
+            stack.extend(item)
+            continue
+        return False  # floats and anything else take the full RFC 8785 path
+    return True
+
+
+def canonicalize_plain(value: Any) -> bytes:
+    """RFC 8785 bytes of a value the caller knows ``is_plain_json`` (no check made here)."""
+    return json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    ).encode("utf-8")
+
+
 def canonicalize(value: Any) -> bytes:
     """Canonical UTF-8 bytes of ``value`` per RFC 8785."""
-    return rfc8785.dumps(to_json_compatible(value))
+    if not is_plain_json(value):
+        value = to_json_compatible(value)
+        if not is_plain_json(value):
+            return rfc8785.dumps(value)
+    return canonicalize_plain(value)
 
 
 def sha256_hex(data: bytes) -> str:

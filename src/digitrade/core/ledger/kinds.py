@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsonschema import Draft202012Validator
+import jsonschema_rs
 
 from digitrade.core.errors import FieldIssue, ValidationFailed
 
@@ -30,7 +30,7 @@ class EntryKind:
             raise ValueError(f"entry kind {self.name!r} must look like 'system.event'")
         if self.version < 1:
             raise ValueError("entry kind versions start at 1")
-        Draft202012Validator.check_schema(dict(self.schema))
+        jsonschema_rs.meta.validate(dict(self.schema))  # a broken schema fails at start-up
 
 
 ATTESTATION = EntryKind(
@@ -52,7 +52,7 @@ ATTESTATION = EntryKind(
 )
 
 _registry: dict[tuple[str, int], EntryKind] = {}
-_validators: dict[tuple[str, int], Draft202012Validator] = {}
+_validators: dict[tuple[str, int], jsonschema_rs.Validator] = {}
 
 
 def register_kinds(kinds: Iterable[EntryKind]) -> None:
@@ -62,7 +62,7 @@ def register_kinds(kinds: Iterable[EntryKind]) -> None:
         if existing is not None and existing != kind:
             raise ValueError(f"entry kind {kind.name} v{kind.version} registered twice differently")
         _registry[key] = kind
-        _validators[key] = Draft202012Validator(dict(kind.schema))
+        _validators[key] = jsonschema_rs.Draft202012Validator(dict(kind.schema))
 
 
 def registered_kinds() -> list[EntryKind]:
@@ -82,10 +82,13 @@ def kind(name: str, version: int) -> EntryKind:
 def validate_payload(name: str, version: int, payload: Any) -> None:
     """Raise ``ValidationFailed`` naming each offending field of the payload."""
     kind(name, version)
-    errors = sorted(_validators[name, version].iter_errors(payload), key=lambda e: list(e.path))
+    validator = _validators[name, version]
+    if validator.is_valid(payload):  # the fast path: no error objects built
+        return
+    errors = sorted(validator.iter_errors(payload), key=lambda e: [str(p) for p in e.instance_path])
     if errors:
         issues = [
-            FieldIssue(".".join(["payload", *(str(p) for p in error.path)]), error.message)
+            FieldIssue(".".join(["payload", *(str(p) for p in error.instance_path)]), error.message)
             for error in errors
         ]
         raise ValidationFailed(

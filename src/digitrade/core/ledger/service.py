@@ -12,18 +12,24 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, tuple_, update
+from sqlalchemy import Table, and_, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from digitrade.core import audit
 from digitrade.core.auth.principal import Principal
-from digitrade.core.crypto.jcs import canonicalize, to_json_compatible
+from digitrade.core.crypto.jcs import (
+    canonicalize,
+    canonicalize_plain,
+    is_plain_json,
+    to_json_compatible,
+)
 from digitrade.core.crypto.keys import SigningKey, create_signing_key, load_private_key
-from digitrade.core.db import utcnow
+from digitrade.core.db import bind_value, insert_rows, utcnow
 from digitrade.core.errors import Conflict, NotFound, ValidationFailed, validation_error
 from digitrade.core.ledger import merkle
 from digitrade.core.ledger.checkpoint import (
@@ -60,6 +66,19 @@ from digitrade.core.ledger.note import (
 from digitrade.core.ledger.verify import WitnessError, witness_verify
 
 DEFAULT_LOG = "platform"
+ENTRY_TABLE: Table = LedgerEntry.__table__  # type: ignore[assignment]
+NODE_TABLE: Table = LedgerNode.__table__  # type: ignore[assignment]
+ENTRY_COLUMNS = (
+    "log_id",
+    "index",
+    "leaf_hash",
+    "leaf_data",
+    "kind",
+    "kind_version",
+    "submitter",
+    "organisation_id",
+    "created_at",
+)
 SIGNING_KEY_PURPOSE = "ledger-log"
 MAX_LEAF_BYTES = 65535  # entry bundles (c2sp.org/tlog-tiles) prefix each leaf with a uint16 length
 
@@ -152,32 +171,37 @@ def tree_head(session: Session, log: LedgerLog) -> TreeHead:
 # --- appending -----------------------------------------------------------------------------
 
 
-def envelope(entry: NewEntry, *, time: dt.datetime) -> dict[str, Any]:
+def envelope(entry: NewEntry, *, time: str, payload: Any) -> dict[str, Any]:
     """The logged object. Its RFC 8785 bytes are the Merkle leaf."""
     body: dict[str, Any] = {
         "kind": entry.kind,
         "kindVersion": entry.kind_version,
         "submitter": entry.submitter,
-        "time": time.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        "time": time,
     }
     if entry.organisation_id is not None:
         body["organisation"] = entry.organisation_id
-    if entry.payload is not None:
-        body["payload"] = to_json_compatible(entry.payload)
+    if payload is not None:
+        body["payload"] = payload
     if entry.payload_digest is not None:
         body["payloadDigest"] = entry.payload_digest
     return body
 
 
-def _check_entry(entry: NewEntry) -> None:
+def _checked_payload(entry: NewEntry) -> Any:
+    """The entry's payload as plain JSON, validated against its kind (None if only a digest)."""
     if (entry.payload is None) == (entry.payload_digest is None):
         raise validation_error("payload", "give a payload or a payload digest, not both or none")
     if entry.payload_digest is not None:
         digest = entry.payload_digest
         if not (digest.startswith("sha256:") and len(digest) == 71 and _is_hex(digest[7:])):
             raise validation_error("payload_digest", "must be sha256:<64 lowercase hex digits>")
-    else:
-        validate_payload(entry.kind, entry.kind_version, to_json_compatible(entry.payload))
+        return None
+    payload = entry.payload if is_plain_json(entry.payload) else to_json_compatible(entry.payload)
+    if not is_plain_json(payload):  # floats, big integers, non-ASCII keys: full RFC 8785
+        payload = json.loads(canonicalize(payload))
+    validate_payload(entry.kind, entry.kind_version, payload)
+    return payload
 
 
 def _is_hex(text: str) -> bool:
@@ -208,10 +232,12 @@ def append_many(
     if not entries:
         return []
     now = utcnow()
+    stamp = now.isoformat().replace("+00:00", "Z")
     leaves: list[bytes] = []
     for entry in entries:
-        _check_entry(entry)
-        leaf = canonicalize(envelope(entry, time=now))
+        # Kind, submitter and time are strings and the payload is plain JSON (see
+        # _checked_payload), so the envelope is plain JSON too: no second walk over it.
+        leaf = canonicalize_plain(envelope(entry, time=stamp, payload=_checked_payload(entry)))
         if len(leaf) > MAX_LEAF_BYTES:
             raise validation_error("payload", f"entry is larger than {MAX_LEAF_BYTES} bytes")
         leaves.append(leaf)
@@ -229,25 +255,27 @@ def append_many(
     log_id, end = reserved
     start = end - len(entries)
     sha256 = hashlib.sha256
-    rows = []
-    appended = []
+    created_at = bind_value(session, ENTRY_TABLE.c.created_at, now)
+    rows: list[tuple[Any, ...]] = []
+    appended: list[Appended] = []
     for offset, (entry, leaf) in enumerate(zip(entries, leaves, strict=True)):
         leaf_hash = sha256(b"\x00" + leaf).digest()
+        index = start + offset
         rows.append(
-            {
-                "log_id": log_id,
-                "index": start + offset,
-                "leaf_hash": leaf_hash,
-                "leaf_data": leaf,
-                "kind": entry.kind,
-                "kind_version": entry.kind_version,
-                "submitter": entry.submitter,
-                "organisation_id": entry.organisation_id,
-                "created_at": now,
-            }
+            (
+                log_id,
+                index,
+                leaf_hash,
+                leaf,
+                entry.kind,
+                entry.kind_version,
+                entry.submitter,
+                entry.organisation_id,
+                created_at,
+            )
         )
-        appended.append(Appended(log, start + offset, leaf_hash))
-    session.execute(insert(LedgerEntry), rows)
+        appended.append(Appended(log, index, leaf_hash))
+    insert_rows(session, ENTRY_TABLE, ENTRY_COLUMNS, rows)
     return appended
 
 
@@ -257,12 +285,18 @@ def append_many(
 def _fetch_nodes(
     session: Session, log_id: int, ids: set[merkle.NodeId]
 ) -> dict[merkle.NodeId, bytes]:
-    if not ids:
-        return {}
+    """Stored subtree hashes: leaves (level 0) from the entries, the rest from the nodes."""
     found: dict[merkle.NodeId, bytes] = {}
-    ordered = sorted(ids)
-    for chunk_start in range(0, len(ordered), 500):
-        chunk = ordered[chunk_start : chunk_start + 500]
+    leaves = sorted(index for level, index in ids if level == 0)
+    inner = sorted(node for node in ids if node[0] > 0)
+    for chunk in _chunks(leaves):
+        rows = session.execute(
+            select(LedgerEntry.index, LedgerEntry.leaf_hash).where(
+                LedgerEntry.log_id == log_id, LedgerEntry.index.in_(chunk)
+            )
+        )
+        found.update({(0, index): value for index, value in rows})
+    for chunk in _chunks(inner):
         rows = session.execute(
             select(LedgerNode.level, LedgerNode.index, LedgerNode.hash).where(
                 LedgerNode.log_id == log_id,
@@ -274,6 +308,11 @@ def _fetch_nodes(
     if missing:
         raise RuntimeError(f"ledger tree is missing nodes {sorted(missing)[:5]}")
     return found
+
+
+def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def integrate(session: Session, *, log: str = DEFAULT_LOG, batch_size: int = 100_000) -> TreeHead:
@@ -302,14 +341,16 @@ def integrate(session: Session, *, log: str = DEFAULT_LOG, batch_size: int = 100
         .order_by(LedgerEntry.index)
         .limit(batch_size)
     ).all()
-    nodes: list[dict[str, Any]] = []
+    nodes: list[tuple[int, int, int, bytes]] = []
+    log_id = log_row.id
     for index, leaf_hash in new_leaves:
         if index != frontier.size:
             break  # a gap: an earlier index is not committed yet; integrate the rest next time
-        for (level, node_index), value in frontier.append(leaf_hash):
-            nodes.append({"log_id": log_row.id, "level": level, "index": node_index, "hash": value})
-    if nodes:
-        session.execute(insert(LedgerNode), nodes)
+        completed = frontier.append(leaf_hash)
+        # Level 0 (the leaf hashes) already sits in the entry rows.
+        nodes.extend((log_id, level, at, value) for (level, at), value in completed[1:])
+    if frontier.size != tree.size:
+        insert_rows(session, NODE_TABLE, ("log_id", "level", "index", "hash"), nodes)
         tree.size = frontier.size
         tree.root_hash = frontier.root()
     session.flush()
@@ -725,6 +766,18 @@ def tile_hashes(
     end = min(start + count, complete)
     if end <= start:
         return []
+    if level == 0:
+        return list(
+            session.scalars(
+                select(LedgerEntry.leaf_hash)
+                .where(
+                    LedgerEntry.log_id == log_row.id,
+                    LedgerEntry.index >= start,
+                    LedgerEntry.index < end,
+                )
+                .order_by(LedgerEntry.index)
+            )
+        )
     return list(
         session.scalars(
             select(LedgerNode.hash)
