@@ -9,8 +9,14 @@ from tests.core.ledger.conftest import KEK
 def fill(db, log: str, n: int) -> None:
     service.append_many(
         db,
-        [service.NewEntry("core.attestation", {"subject": f"BL-{i}", "statement": "issued"},
-                          submitter="user:7") for i in range(n)],
+        [
+            service.NewEntry(
+                "core.attestation",
+                {"subject": f"BL-{i}", "statement": "issued"},
+                submitter="user:7",
+            )
+            for i in range(n)
+        ],
         log=log,
     )
     service.publish_checkpoint(db, log=log, kek=KEK)

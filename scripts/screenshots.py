@@ -1,0 +1,176 @@
+"""Screenshots of the web shell for the docs, taken from a throwaway live server with demo data.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+
+Drives the system Chromium (``DIGITRADE_CHROMIUM`` or ``/usr/bin/chromium``); Playwright's own
+browser download is not used. Nothing is kept but the PNG files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import uvicorn
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+
+from digitrade.app import create_app
+from digitrade.composition import SYSTEMS
+from digitrade.core.config import Settings
+from digitrade.core.db import make_engine, make_session_factory, transaction
+from digitrade.core.migrations import upgrade
+from digitrade.demo import DEMO_ADMIN_EMAIL, load_demo
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "screenshot demo password"  # noqa: S105 - a throwaway local database
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+DESKTOP: ViewportSize = {"width": 1280, "height": 860}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+@contextmanager
+def live_server() -> Iterator[str]:
+    """Migrated SQLite database with demo data, served by uvicorn on a free local port."""
+    with tempfile.TemporaryDirectory(prefix="digitrade-screenshots-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'screenshots.sqlite3'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        factory = make_session_factory(engine)
+        with transaction(factory) as session:
+            load_demo(session, password=DEMO_PASSWORD, systems=SYSTEMS)
+        settings = Settings(database_url=url, log_json=False, log_level="WARNING")
+        app = create_app(settings, systems=SYSTEMS, session_factory=factory)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        try:
+            _wait_until_healthy(base_url)
+            yield base_url
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+            sock.close()
+            engine.dispose()
+
+
+def _wait_until_healthy(base_url: str) -> None:
+    deadline = time.monotonic() + 30
+    with httpx.Client(base_url=base_url, timeout=2.0) as client:
+        while time.monotonic() < deadline:
+            try:
+                if client.get("/healthz").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+    raise RuntimeError(f"{base_url} never answered /healthz")
+
+
+def sign_in(page: Page) -> None:
+    page.goto("/login")
+    form = page.locator("main form")
+    form.locator("#email").fill(DEMO_ADMIN_EMAIL)
+    form.locator("#password").fill(DEMO_PASSWORD)
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".session .who")).to_be_visible()
+
+
+def wait_for_chart(page: Page) -> None:
+    """Wait until ECharts has drawn and finished its entry animation."""
+    chart = page.locator("[data-chart]")
+    expect(chart).to_have_attribute("data-rendered", "true")
+    chart.evaluate(
+        """element => new Promise(resolve => {
+             const chart = window.echarts.getInstanceByDom(element);
+             chart.on("finished", resolve);
+             chart.resize({ animation: { duration: 0 } });
+             setTimeout(resolve, 3000);
+           })"""
+    )
+
+
+def take(browser: Browser, base_url: str, out: Path) -> list[Path]:
+    saved: list[Path] = []
+
+    def shot(page: Page, name: str) -> None:
+        path = out / name
+        page.screenshot(path=str(path), full_page=True)
+        saved.append(path)
+
+    desktop = browser.new_context(base_url=base_url, viewport=DESKTOP, locale="en-GB")
+    page = desktop.new_page()
+    sign_in(page)
+    page.goto("/?lang=en")
+    wait_for_chart(page)
+    shot(page, "home-en.png")
+
+    page.goto("/?lang=zh-Hans")
+    wait_for_chart(page)
+    shot(page, "home-zh.png")
+
+    page.goto("/audit?lang=en")
+    expect(page.locator("#audit-rows tbody tr").first).to_be_visible()
+    shot(page, "audit.png")
+
+    page.goto("/keys")
+    page.locator("#name").fill("")
+    page.locator("form.form button[type=submit]").click()
+    expect(page.locator("main [role=alert]")).to_be_visible()
+    shot(page, "keys-error.png")
+    desktop.close()
+
+    phone = browser.new_context(
+        base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB"
+    )
+    page = phone.new_page()
+    sign_in(page)
+    page.goto("/")
+    wait_for_chart(page)
+    shot(page, "phone-home.png")
+    phone.close()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+    chromium = os.environ.get("DIGITRADE_CHROMIUM") or "/usr/bin/chromium"
+    if not Path(chromium).is_file():
+        print(f"Chromium not found at {chromium}: run scripts/install-chromium.sh", file=sys.stderr)
+        return 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    with live_server() as base_url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            for path in take(browser, base_url, args.out):
+                print(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path)
+        finally:
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
