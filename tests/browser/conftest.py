@@ -23,6 +23,7 @@ from digitrade.app import create_app
 from digitrade.composition import SYSTEMS
 from digitrade.core.config import Settings
 from digitrade.core.db import make_engine, make_session_factory, transaction
+from digitrade.core.ledger import service as ledger
 from digitrade.core.migrations import upgrade
 from digitrade.demo import DEMO_ADMIN_EMAIL, load_demo
 from tests.support import REPO_ROOT, in_ci, throwaway_database
@@ -39,6 +40,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DEMO_PASSWORD = "demo password for browser tests"
+KEK = "browser test key-encryption key"
 ADMIN_NAME = "Platform administrator"
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
 # Generous waits for a loaded CI machine; no test asserts on how long anything takes.
@@ -95,8 +97,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             upgrade(engine)
             factory = make_session_factory(engine)
             with transaction(factory) as session:
-                load_demo(session, password=DEMO_PASSWORD, systems=())
+                ledger.ensure_log(
+                    session, name=ledger.DEFAULT_LOG, kek=KEK, origin_prefix="browser.test/ledger"
+                )
+                load_demo(session, password=DEMO_PASSWORD, systems=(), kek=KEK)
             settings = Settings(
+                key_encryption_key=KEK,
                 database_url=url,
                 secret_key="browser-test-secret-" + "x" * 32,
                 log_json=False,

@@ -99,7 +99,7 @@ def test_key_form_with_empty_name_is_refused(admin_page: Page) -> None:
     page.get_by_role("button", name="Create key").click()
 
     alert = page.locator("main").get_by_role("alert")
-    expect(alert).to_have_text("Please correct: name")
+    expect(alert).to_have_text("Please correct: Name")
     expect(page.get_by_label("Name", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(page.locator("[data-testid=issued-key]")).to_have_count(0)
     expect(_key_rows(page)).to_have_count(keys_before)

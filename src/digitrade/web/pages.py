@@ -26,6 +26,14 @@ from digitrade.web.templating import gettext_for, render
 
 router = APIRouter(include_in_schema=False)
 
+# Field ids of ApiKeyCreate -> the labels people see on the keys form (msgids of keys.html).
+KEY_FORM_LABELS = {
+    "organisation_id": "Organisation",
+    "name": "Name",
+    "role": "Role",
+    "expires_in_days": "Expires in (days)",
+}
+
 
 def current_page_principal(request: Request, session: DbSession) -> Principal:
     principal = session_principal(request, session)
@@ -252,7 +260,8 @@ def create_key_page(
             if isinstance(exc, ValidationError)
             else ["expires_in_days"]
         )
-        message = _("Please correct: %(fields)s") % {"fields": ", ".join(_(f) for f in fields)}
+        labels = ", ".join(_(KEY_FORM_LABELS.get(f, f)) for f in fields)
+        message = _("Please correct: %(fields)s") % {"fields": labels}
         return render(
             request,
             "core/keys.html",

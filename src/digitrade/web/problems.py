@@ -106,7 +106,7 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
         request,
         {
             "type": PROBLEM_TYPE_PREFIX + code,
-            "title": detail if exc.status_code == 404 else code.replace("-", " ").capitalize(),
+            "title": "Not found" if exc.status_code == 404 else code.replace("-", " ").capitalize(),
             "status": exc.status_code,
             "detail": detail,
             "code": code,

@@ -11,7 +11,13 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from digitrade.core.auth.dependencies import csrf_token, platform
-from digitrade.web.i18n import LANGUAGE_COOKIE, LANGUAGES, negotiate, translations
+from digitrade.web.i18n import (
+    LANGUAGE_COOKIE,
+    LANGUAGES,
+    negotiate,
+    normalise_language,
+    translations,
+)
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 # Each system keeps its pages in systems/<name>/templates/<name>/ (found on disk, not imported).
@@ -76,7 +82,7 @@ def render(
     html = tmpl.render(values)
     response = HTMLResponse(html, status_code=status_code)
     response.headers["Content-Language"] = language
-    if request.query_params.get("lang") and request.query_params["lang"] in LANGUAGES:
+    if normalise_language(request.query_params.get("lang")):  # remember an explicit choice
         response.set_cookie(
             LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax", httponly=False
         )

@@ -52,8 +52,10 @@
 
   // C2SP signed-note: key "name+hexid+base64(type||key)", signature lines "— name base64(id||sig)".
   async function openCheckpoint(note, verifierKey) {
-    var parts = verifierKey.split("+");
-    var name = parts[0], keyId = parts[1], keyBytes = fromBase64(parts[2]);
+    // Split on the first two "+" only: the base64 key itself may contain "+".
+    var first = verifierKey.indexOf("+"), second = verifierKey.indexOf("+", first + 1);
+    var name = verifierKey.slice(0, first), keyId = verifierKey.slice(first + 1, second);
+    var keyBytes = fromBase64(verifierKey.slice(second + 1));
     if (keyBytes[0] !== 1) { throw new Error("not an Ed25519 log key"); }
     var split = note.lastIndexOf("\n\n");
     var text = note.slice(0, split + 1);
