@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, and_, func, select, tuple_, update
+from sqlalchemy import Table, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from digitrade.core import audit
@@ -297,17 +297,29 @@ def _fetch_nodes(
         )
         found.update({(0, index): value for index, value in rows})
     for chunk in _chunks(inner):
-        rows = session.execute(
-            select(LedgerNode.level, LedgerNode.index, LedgerNode.hash).where(
-                LedgerNode.log_id == log_id,
-                tuple_(LedgerNode.level, LedgerNode.index).in_(chunk),
-            )
-        )
-        found.update({(level, index): value for level, index, value in rows})
+        found.update(_node_lookup(session, log_id, chunk))
     missing = ids - found.keys()
     if missing:
         raise RuntimeError(f"ledger tree is missing nodes {sorted(missing)[:5]}")
     return found
+
+
+def _node_lookup(
+    session: Session, log_id: int, wanted: list[merkle.NodeId]
+) -> dict[merkle.NodeId, bytes]:
+    """One statement of primary-key lookups: the wanted (level, index) pairs as a VALUES list
+    joined to the nodes (an OR of pairs or a row-value IN is planned as a scan on SQLite)."""
+    connection = session.connection()
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    pairs = ", ".join(f"({marker}, {marker})" for _ in wanted)
+    sql = (
+        f"WITH wanted (level, position) AS (VALUES {pairs}) "  # noqa: S608 - markers only
+        'SELECT n.level, n."index", n.hash FROM wanted JOIN core_ledger_node n '
+        f'ON n.log_id = {marker} AND n.level = wanted.level AND n."index" = wanted.position'
+    )
+    parameters = (*(value for pair in wanted for value in pair), log_id)
+    rows = connection.exec_driver_sql(sql, parameters)
+    return {(level, index): bytes(value) for level, index, value in rows}
 
 
 def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
@@ -415,27 +427,34 @@ class InclusionProof:
     root_hash: bytes
 
 
+def _log_state(session: Session, log: str) -> tuple[int, int, bytes]:
+    """(log id, integrated size, root) in one light query: the hot path of every proof."""
+    row = session.execute(
+        select(LedgerLog.id, LedgerTree.size, LedgerTree.root_hash)
+        .join(LedgerTree, LedgerTree.log_id == LedgerLog.id)
+        .where(LedgerLog.name == log)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"ledger log {log!r} does not exist")
+    return row[0], row[1], row[2]
+
+
 def inclusion_proof(
     session: Session, *, log: str, index: int, tree_size: int | None = None
 ) -> InclusionProof:
-    log_row = get_log(session, log)
-    head = tree_head(session, log_row)
-    size = _check_size(head, tree_size)
+    log_id, head_size, head_root = _log_state(session, log)
+    size = _check_size(TreeHead(log, head_size, head_root), tree_size)
     if not 0 <= index < size:
         raise validation_error("index", f"entry {index} is not in the tree of size {size} (yet)")
-    entry = _entry_at(session, log_row, index)
     plan = merkle.inclusion_plan(index, size)
-    nodes = _fetch_nodes(
-        session, log_row.id, merkle.nodes_needed(plan) | set(merkle.root_plan(size))
-    )
+    wanted = merkle.nodes_needed(plan) | {(0, index)}
+    if size != head_size:
+        wanted |= set(merkle.root_plan(size))
+    nodes = _fetch_nodes(session, log_id, wanted)
     reader = lambda level, position: nodes[level, position]  # noqa: E731
+    root = head_root if size == head_size else merkle.hash_of_parts(merkle.root_plan(size), reader)
     return InclusionProof(
-        log,
-        index,
-        size,
-        entry.leaf_hash,
-        merkle.proof_from_plan(plan, reader),
-        merkle.hash_of_parts(merkle.root_plan(size), reader),
+        log, index, size, nodes[0, index], merkle.proof_from_plan(plan, reader), root
     )
 
 
