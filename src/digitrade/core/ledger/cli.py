@@ -295,6 +295,20 @@ def export(
     emit({"log": log, "size": size, "bundles": written, "folder": str(folder)}, output)
 
 
+@app.command("add-witness")
+@handle_errors
+def add_witness(
+    verifier_key: Annotated[str, typer.Argument(help="The witness's verifier key")],
+    log: LogOption = service.DEFAULT_LOG,
+    output: OutputFormat = FormatOption,
+) -> None:
+    """Accept cosignatures from a witness for this log."""
+    with db_session() as session:
+        witness = service.add_witness(session, log=log, verifier_key_text=verifier_key)
+        summary = {"log": log, "witness": witness.name}
+    emit(summary, output)
+
+
 # --- witness ---------------------------------------------------------------------------------
 
 
