@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 
 import pytest
@@ -191,3 +192,21 @@ def test_database_refuses_to_rewrite_evidence(db, log_name, statement):
     db.commit()
     with pytest.raises(DBAPIError, match="append-only"), db.begin_nested():
         db.execute(text(statement))
+
+
+def test_leaf_is_rfc8785_for_any_payload(db, log_name):
+    """Floats and non-ASCII keys take the full RFC 8785 path; plain payloads the fast one."""
+    import rfc8785
+
+    from digitrade.core.ledger.kinds import EntryKind, register_kinds
+
+    register_kinds([EntryKind("test.measurement", 1, "test", {"type": "object"})])
+    for payload in (
+        {"ratio": 1.0, "big": 1e21, "tiny": 5e-324},
+        {"\u00e9t\u00e9": 1, "b": [0.1]},
+        {"plain": "yes", "n": 3},
+    ):
+        appended = service.append(db, kind="test.measurement", payload=payload, log=log_name)
+        entry = db.get(LedgerEntry, (service.get_log(db, log_name).id, appended.index))
+        assert entry.leaf_data == rfc8785.dumps(json.loads(entry.leaf_data))
+        assert json.loads(entry.leaf_data)["payload"] == payload

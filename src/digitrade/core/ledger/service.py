@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -188,20 +187,23 @@ def envelope(entry: NewEntry, *, time: str, payload: Any) -> dict[str, Any]:
     return body
 
 
-def _checked_payload(entry: NewEntry) -> Any:
-    """The entry's payload as plain JSON, validated against its kind (None if only a digest)."""
+def _checked_payload(entry: NewEntry) -> tuple[Any, bool]:
+    """The entry's payload as JSON, validated against its kind (None if only a digest), and
+    whether it is plain JSON (then the fast canonical encoder applies to the whole envelope)."""
     if (entry.payload is None) == (entry.payload_digest is None):
         raise validation_error("payload", "give a payload or a payload digest, not both or none")
     if entry.payload_digest is not None:
         digest = entry.payload_digest
         if not (digest.startswith("sha256:") and len(digest) == 71 and _is_hex(digest[7:])):
             raise validation_error("payload_digest", "must be sha256:<64 lowercase hex digits>")
-        return None
-    payload = entry.payload if is_plain_json(entry.payload) else to_json_compatible(entry.payload)
-    if not is_plain_json(payload):  # floats, big integers, non-ASCII keys: full RFC 8785
-        payload = json.loads(canonicalize(payload))
+        return None, True
+    payload = entry.payload
+    plain = is_plain_json(payload)
+    if not plain:  # dates, decimals, floats, big integers, non-ASCII keys
+        payload = to_json_compatible(payload)
+        plain = is_plain_json(payload)
     validate_payload(entry.kind, entry.kind_version, payload)
-    return payload
+    return payload, plain
 
 
 def _is_hex(text: str) -> bool:
@@ -235,9 +237,11 @@ def append_many(
     stamp = now.isoformat().replace("+00:00", "Z")
     leaves: list[bytes] = []
     for entry in entries:
-        # Kind, submitter and time are strings and the payload is plain JSON (see
-        # _checked_payload), so the envelope is plain JSON too: no second walk over it.
-        leaf = canonicalize_plain(envelope(entry, time=stamp, payload=_checked_payload(entry)))
+        payload, plain = _checked_payload(entry)
+        body = envelope(entry, time=stamp, payload=payload)
+        # Kind, submitter and time are strings: the envelope is plain JSON when the payload is,
+        # and needs no second walk; otherwise (floats...) the full RFC 8785 encoder runs.
+        leaf = canonicalize_plain(body) if plain else canonicalize(body)
         if len(leaf) > MAX_LEAF_BYTES:
             raise validation_error("payload", f"entry is larger than {MAX_LEAF_BYTES} bytes")
         leaves.append(leaf)
