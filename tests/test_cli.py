@@ -150,3 +150,31 @@ def test_every_command_has_help(run):
     for group in ("db", "orgs", "users", "keys", "audit", "demo"):
         assert "Usage" in run(group, "--help").stdout
     assert "serve" in run("--help").stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DIGITRADE_PORT", "0", "invalid input: port"),
+        ("DIGITRADE_LOG_LEVEL", "verbose", "invalid input: log_level"),
+    ],
+)
+def test_bad_settings_are_one_line(run, monkeypatch, variable, value, message):
+    monkeypatch.setenv(variable, value)
+    get_settings.cache_clear()
+    result = run("serve", ok=False)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+
+
+def test_serve_refuses_demo_secrets_off_loopback(run):
+    result = run("serve", "--host", "0.0.0.0", ok=False)  # noqa: S104 - the refused case
+    assert result.exit_code == 1
+    assert "DIGITRADE_SECRET_KEY" in result.stderr
+
+
+def test_plain_postgresql_url_means_psycopg():
+    from digitrade.core.config import Settings
+
+    url = Settings(database_url="postgresql://postgres@127.0.0.1/test").database_url
+    assert url == "postgresql+psycopg://postgres@127.0.0.1/test"

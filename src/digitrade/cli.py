@@ -23,7 +23,7 @@ from digitrade.core.cli_support import (
     fail,
     handle_errors,
 )
-from digitrade.core.config import get_settings
+from digitrade.core.config import LOOPBACK_HOSTS, get_settings
 from digitrade.core.ledger import cli as ledger_cli
 from digitrade.core.ledger import service as ledger_service
 
@@ -68,6 +68,7 @@ def version(output: OutputFormat = FormatOption) -> None:
 
 
 @app.command()
+@handle_errors
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default from settings)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default from settings)")] = None,
@@ -78,10 +79,19 @@ def serve(
     import uvicorn
 
     settings = get_settings()
+    bind = host or settings.host
+    demo_secrets = settings.demo_secrets_in_use()
+    if demo_secrets and bind not in LOOPBACK_HOSTS:
+        raise fail(
+            f"refusing to serve on {bind} with the published demo value of "
+            f"{' and '.join(demo_secrets)}; set long random values first"
+        )
+    if demo_secrets:
+        typer.echo(f"warning: {', '.join(demo_secrets)} still at the demo value", err=True)
     uvicorn.run(
         "digitrade.app:app_from_environment",
         factory=True,
-        host=host or settings.host,
+        host=bind,
         port=port or settings.port,
         workers=workers or settings.workers,
         reload=reload,

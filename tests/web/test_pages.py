@@ -167,3 +167,11 @@ def test_viewer_cannot_manage_keys_from_the_page(client, db, world):
     )
     assert response.status_code == 403
     assert db.scalar(select(func.count()).select_from(ApiKey)) == 0
+
+
+def test_changing_the_email_does_not_escape_the_limiter(client, world):
+    # 3 failures per account; the address as a whole gets 4 x 3 = 12 across accounts.
+    for attempt in range(12):
+        response = sign_in(client, f"nobody{attempt}@a.example", password="wrong password")
+        assert response.status_code == 401
+    assert sign_in(client, "someone-else@a.example", password="wrong").status_code == 429

@@ -6,10 +6,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/digitrade.sqlite3"
+DEMO_SECRET_KEY = "change-me-in-production-this-is-only-for-local-demo"  # noqa: S105 - a published demo value that `serve` refuses off loopback
+DEMO_KEY_ENCRYPTION_KEY = "change-me-too-local-demo-key-encryption-key"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
 class Settings(BaseSettings):
@@ -28,11 +32,11 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `digitrade serve` binds.")
     workers: int = Field(default=1, ge=1, le=64, description="uvicorn worker processes.")
     secret_key: SecretStr = Field(
-        default=SecretStr("change-me-in-production-this-is-only-for-local-demo"),
+        default=SecretStr(DEMO_SECRET_KEY),
         description="Signs session cookies. Set a long random value in production.",
     )
     key_encryption_key: SecretStr = Field(
-        default=SecretStr("change-me-too-local-demo-key-encryption-key"),
+        default=SecretStr(DEMO_KEY_ENCRYPTION_KEY),
         description="Encrypts private signing keys at rest.",
     )
     session_max_age_seconds: int = Field(default=8 * 3600, ge=60)
@@ -59,13 +63,35 @@ class Settings(BaseSettings):
         description="Key name this instance cosigns checkpoints with when it acts as a witness.",
     )
     default_language: Literal["en", "zh-Hans"] = "en"
-    log_level: str = Field(default="INFO")
+    log_level: LogLevel = Field(default="INFO", description="DEBUG, INFO, WARNING, ERROR, CRITICAL")
     log_json: bool = Field(default=True, description="JSON log lines (false: plain text).")
-    var_dir: Path = Field(default=Path("./var"), description="Local data directory.")
     fixtures_dir: Path = Field(
         default=Path("../shared/fixtures"),
         description="Official test material used by tests and by the demo when present.",
     )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg_driver(cls, value: str) -> str:
+        # "postgresql://" names SQLAlchemy's default driver (psycopg2); we ship psycopg 3.
+        for prefix in ("postgresql://", "postgres://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    def demo_secrets_in_use(self) -> list[str]:
+        """Settings still at their published demo values (fine on a laptop, never in service)."""
+        found = []
+        if self.secret_key.get_secret_value() == DEMO_SECRET_KEY:
+            found.append("DIGITRADE_SECRET_KEY")
+        if self.key_encryption_key.get_secret_value() == DEMO_KEY_ENCRYPTION_KEY:
+            found.append("DIGITRADE_KEY_ENCRYPTION_KEY")
+        return found
 
 
 @lru_cache(maxsize=1)

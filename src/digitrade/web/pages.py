@@ -26,6 +26,10 @@ from digitrade.web.templating import gettext_for, render
 
 router = APIRouter(include_in_schema=False)
 
+# Failed sign-ins one client address may make per window, over all accounts, as a multiple of
+# the per-account limit (several people may share an address behind a NAT).
+ADDRESS_ALLOWANCE = 4
+
 # Field ids of ApiKeyCreate -> the labels people see on the keys form (msgids of keys.html).
 KEY_FORM_LABELS = {
     "organisation_id": "Organisation",
@@ -118,9 +122,12 @@ def login(
     limiter = platform(request).login_limiter
     client = request.client.host if request.client else "unknown"
     limit_key = f"{client}|{email.strip().lower()}"
+    # A second, wider bucket per address: changing the e-mail on every try does not help.
+    address_key = f"{client}|*"
     try:
         check_csrf(request, csrf_token)
         limiter.check(limit_key)
+        limiter.check(address_key, allowance=ADDRESS_ALLOWANCE)
         if not email or not password:
             return render(
                 request,
@@ -132,6 +139,7 @@ def login(
     except DomainError as exc:
         if exc.status == 401:
             limiter.record_failure(limit_key)
+            limiter.record_failure(address_key)
             message = _("E-mail or password is wrong.")
         elif exc.status == 429:
             message = _("Too many failed attempts. Wait a few minutes and try again.")

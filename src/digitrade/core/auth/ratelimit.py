@@ -35,12 +35,13 @@ class SlidingWindowLimiter:
             times.popleft()
         return times
 
-    def check(self, key: str) -> None:
-        """Raise ``RateLimited`` if ``key`` has used up its failures in the current window."""
+    def check(self, key: str, *, allowance: int = 1) -> None:
+        """Raise ``RateLimited`` if ``key`` has used up ``allowance`` x ``max_failures`` failures
+        in the current window."""
         with self._lock:
             now = self._clock()
             times = self._prune(key, now)
-            if len(times) >= self.max_failures:
+            if len(times) >= self.max_failures * allowance:
                 retry = math.ceil(self.window_seconds - (now - times[0]))
                 raise RateLimited(
                     f"too many failed attempts; try again in {retry} s",
