@@ -27,6 +27,7 @@ from digitrade.app import create_app
 from digitrade.composition import SYSTEMS
 from digitrade.core.config import Settings
 from digitrade.core.db import make_engine, make_session_factory, transaction
+from digitrade.core.ledger import service as ledger
 from digitrade.core.migrations import upgrade
 from digitrade.demo import DEMO_ADMIN_EMAIL, load_demo
 
@@ -41,6 +42,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--disable-sync",
 ]
+KEK = "screenshots key-encryption key"
 DESKTOP: ViewportSize = {"width": 1280, "height": 860}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
@@ -54,8 +56,13 @@ def live_server() -> Iterator[str]:
         upgrade(engine)
         factory = make_session_factory(engine)
         with transaction(factory) as session:
-            load_demo(session, password=DEMO_PASSWORD, systems=SYSTEMS)
-        settings = Settings(database_url=url, log_json=False, log_level="WARNING")
+            ledger.ensure_log(
+                session, name=ledger.DEFAULT_LOG, kek=KEK, origin_prefix="digitrade.local/ledger"
+            )
+            load_demo(session, password=DEMO_PASSWORD, systems=SYSTEMS, kek=KEK)
+        settings = Settings(
+            database_url=url, log_json=False, log_level="WARNING", key_encryption_key=KEK
+        )
         app = create_app(settings, systems=SYSTEMS, session_factory=factory)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
@@ -137,6 +144,13 @@ def take(browser: Browser, base_url: str, out: Path) -> list[Path]:
     page.locator("form.form button[type=submit]").click()
     expect(page.locator("main [role=alert]")).to_be_visible()
     shot(page, "keys-error.png")
+
+    page.goto("/ledger/platform/entries/3?lang=zh-Hans")
+    page.locator("[data-verify-panel] button").click()
+    expect(page.locator("[data-verify-panel]")).to_have_attribute("data-result", "verified")
+    shot(page, "ledger-entry-zh.png")
+    page.goto("/ledger/platform?lang=en")
+    shot(page, "ledger-log.png")
     desktop.close()
 
     phone = browser.new_context(

@@ -10,20 +10,25 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     Column,
     DateTime,
     Engine,
     MetaData,
+    Select,
     Table,
     TypeDecorator,
     create_engine,
     event,
+    func,
+    select,
 )
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -140,3 +145,12 @@ def bind_value(session: Session, column: Column[Any], value: Any) -> Any:
     dialect = session.connection().dialect
     processor = column.type.dialect_impl(dialect).bind_processor(dialect)
     return processor(value) if processor else value
+
+
+def fetch_page(
+    session: Session, query: Select[tuple[T]], *, limit: int, offset: int
+) -> tuple[list[T], int]:
+    """One page of ``query`` (already ordered) and the total number of rows it matches."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = list(session.scalars(query.limit(limit).offset(offset)))
+    return rows, total

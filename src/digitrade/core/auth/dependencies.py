@@ -19,6 +19,7 @@ from digitrade.core.auth import service
 from digitrade.core.auth.principal import Principal
 from digitrade.core.auth.ratelimit import SlidingWindowLimiter
 from digitrade.core.config import Settings
+from digitrade.core.db import transaction
 from digitrade.core.errors import AuthenticationRequired, PermissionDenied
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -44,15 +45,8 @@ def platform(request: Request) -> Platform:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: committed before the response is sent, else rolled back."""
-    session = platform(request).session_factory()
-    try:
+    with transaction(platform(request).session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from digitrade.core import audit
@@ -38,7 +38,7 @@ from digitrade.core.auth.schemas import (
     UserCreate,
     UserRead,
 )
-from digitrade.core.db import utcnow
+from digitrade.core.db import fetch_page, utcnow
 from digitrade.core.errors import AuthenticationRequired, Conflict, NotFound, validation_error
 
 API_KEY_SCHEME = "dtk"
@@ -87,8 +87,7 @@ def list_organisations(
     query = select(Organisation)
     if not actor.is_platform_admin:
         query = query.where(Organisation.id.in_(actor.organisation_ids))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Organisation.name).limit(limit).offset(offset)).all()
+    rows, total = fetch_page(session, query.order_by(Organisation.name), limit=limit, offset=offset)
     return Page[OrganisationRead](
         items=[OrganisationRead.model_validate(r) for r in rows],
         total=total,
@@ -200,8 +199,7 @@ def list_users(
     elif not actor.is_platform_admin:
         managed = [o for o in actor.organisation_ids if actor.can(MEMBER_MANAGE, o)]
         query = query.join(Membership).where(Membership.organisation_id.in_(managed)).distinct()
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(User.email).limit(limit).offset(offset)).all()
+    rows, total = fetch_page(session, query.order_by(User.email), limit=limit, offset=offset)
     return Page[UserRead](
         items=[_user_read(u) for u in rows], total=total, limit=limit, offset=offset
     )
@@ -305,8 +303,7 @@ def list_api_keys(
 ) -> Page[ApiKeyRead]:
     actor.require(KEY_MANAGE, organisation_id)
     query = select(ApiKey).where(ApiKey.organisation_id == organisation_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(ApiKey.id.desc()).limit(limit).offset(offset)).all()
+    rows, total = fetch_page(session, query.order_by(ApiKey.id.desc()), limit=limit, offset=offset)
     return Page[ApiKeyRead](
         items=[ApiKeyRead.model_validate(k) for k in rows], total=total, limit=limit, offset=offset
     )

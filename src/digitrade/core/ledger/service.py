@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, and_, func, select, update
+from sqlalchemy import Table, and_, select, update
 from sqlalchemy.orm import Session
 
 from digitrade.core import audit
@@ -28,7 +28,7 @@ from digitrade.core.crypto.jcs import (
     to_json_compatible,
 )
 from digitrade.core.crypto.keys import SigningKey, create_signing_key, load_private_key
-from digitrade.core.db import bind_value, insert_rows, utcnow
+from digitrade.core.db import bind_value, fetch_page, insert_rows, utcnow
 from digitrade.core.errors import Conflict, NotFound, ValidationFailed, validation_error
 from digitrade.core.ledger import merkle
 from digitrade.core.ledger.checkpoint import (
@@ -527,16 +527,8 @@ def search(
         conditions.append(LedgerEntry.created_at >= since)
     if until:
         conditions.append(LedgerEntry.created_at < until)
-    where = and_(*conditions)
-    total = session.scalar(select(func.count()).select_from(LedgerEntry).where(where)) or 0
-    rows = session.scalars(
-        select(LedgerEntry)
-        .where(where)
-        .order_by(LedgerEntry.index.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(rows), total
+    query = select(LedgerEntry).where(and_(*conditions)).order_by(LedgerEntry.index.desc())
+    return fetch_page(session, query, limit=limit, offset=offset)
 
 
 # --- checkpoints and cosignatures ----------------------------------------------------------
