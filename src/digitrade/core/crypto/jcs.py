@@ -63,11 +63,15 @@ def is_plain_json(value: Any) -> bool:
     return True
 
 
+# One encoder for every call: json.dumps with options builds a new encoder each time.
+_PLAIN_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+)
+
+
 def canonicalize_plain(value: Any) -> bytes:
     """RFC 8785 bytes of a value the caller knows ``is_plain_json`` (no check made here)."""
-    return json.dumps(
-        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-    ).encode("utf-8")
+    return _PLAIN_ENCODER.encode(value).encode("utf-8")
 
 
 def canonicalize(value: Any) -> bytes:
