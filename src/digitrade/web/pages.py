@@ -17,12 +17,12 @@ from digitrade.core.audit import AuditEvent
 from digitrade.core.auth import service
 from digitrade.core.auth.dependencies import DbSession, check_csrf, platform, session_principal
 from digitrade.core.auth.models import Organisation
-from digitrade.core.ledger.models import LedgerTree
 from digitrade.core.auth.permissions import AUDIT_READ, KEY_MANAGE, Role
 from digitrade.core.auth.principal import Principal
 from digitrade.core.auth.schemas import ApiKeyCreate
 from digitrade.core.db import utcnow
 from digitrade.core.errors import DomainError, NotFound
+from digitrade.core.ledger.models import LedgerTree
 from digitrade.web.templating import gettext_for, render
 
 router = APIRouter(include_in_schema=False)
@@ -97,7 +97,9 @@ def home(request: Request, session: DbSession, viewer: Viewer) -> Response:
         "database_ok": database_ok,
         "database_backend": session.get_bind().dialect.name,
         "organisation_count": session.scalar(select(func.count(Organisation.id))) or 0,
-        "ledger_entries": session.scalar(select(func.coalesce(func.sum(LedgerTree.size), 0))) or 0,
+        "ledger_entries": int(  # SUM of BIGINT is NUMERIC (a Decimal) on PostgreSQL
+            session.scalar(select(func.coalesce(func.sum(LedgerTree.size), 0))) or 0
+        ),
     }
     if viewer.is_authenticated and viewer.can(AUDIT_READ):
         context["activity"] = activity_by_day(session, actor=viewer)
