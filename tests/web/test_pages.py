@@ -175,3 +175,39 @@ def test_changing_the_email_does_not_escape_the_limiter(client, world):
         response = sign_in(client, f"nobody{attempt}@a.example", password="wrong password")
         assert response.status_code == 401
     assert sign_in(client, "someone-else@a.example", password="wrong").status_code == 429
+
+
+def test_page_mutations_refuse_anonymous_and_wrong_roles(client, db, world, api_key):
+    token = api_key()  # an owner key of organisation A
+    key_id = db.scalar(select(ApiKey.id).where(ApiKey.prefix == token.split("_")[1]))
+    before = (
+        db.scalar(select(func.count()).select_from(ApiKey)),
+        db.scalar(select(func.count()).select_from(AuditEvent)),
+    )
+    # Anonymous: sent to the sign-in page, nothing written.
+    anonymous = client.post(
+        "/keys",
+        data={
+            "organisation_id": str(world.org_a),
+            "name": "x",
+            "csrf_token": csrf_of(client, "/login"),
+        },
+        follow_redirects=False,
+    )
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"].startswith("/login")
+    assert client.post(f"/keys/{key_id}/revoke", follow_redirects=False).status_code == 303
+    # Wrong role: a viewer of A, and the owner of another organisation, may not revoke A's key.
+    for email in ("viewer@a.example", "owner@b.example"):
+        sign_in(client, email)
+        refused = client.post(
+            f"/keys/{key_id}/revoke", data={"csrf_token": csrf_of(client, "/keys")}
+        )
+        assert refused.status_code == 403
+        client.post("/logout", data={"csrf_token": csrf_of(client, "/")})
+    db.expire_all()
+    assert db.scalar(select(ApiKey.revoked_at).where(ApiKey.id == key_id)) is None
+    assert (
+        db.scalar(select(func.count()).select_from(ApiKey)),
+        db.scalar(select(func.count()).select_from(AuditEvent)),
+    ) == before
