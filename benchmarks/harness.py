@@ -217,7 +217,6 @@ def _clean_environment(directory: Path, url: str) -> dict[str, str]:
             "DIGITRADE_DATABASE_URL": url,
             "DIGITRADE_SECRET_KEY": secrets.token_urlsafe(48),
             "DIGITRADE_KEY_ENCRYPTION_KEY": secrets.token_urlsafe(48),
-            "DIGITRADE_VAR_DIR": str(directory / "var"),
         }
     )
     return env

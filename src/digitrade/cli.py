@@ -61,6 +61,9 @@ def _register_system_commands() -> None:
             app.add_typer(system.cli, name=system.name)
 
 
+_register_system_commands()
+
+
 @app.command()
 def version(output: OutputFormat = FormatOption) -> None:
     """Show the version."""
@@ -369,7 +372,6 @@ def _progress_console(output: OutputFormat) -> Console:
 
 
 def main() -> None:
-    _register_system_commands()
     try:
         app()
     except KeyboardInterrupt:

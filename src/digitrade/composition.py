@@ -6,6 +6,14 @@ import-linter contracts in pyproject.toml.
 
 from __future__ import annotations
 
+from digitrade.core.auth.permissions import register_permissions
+from digitrade.core.ledger.kinds import register_kinds
 from digitrade.core.registry import SystemModule
+from digitrade.systems import dataflow
 
-SYSTEMS: tuple[SystemModule, ...] = ()
+SYSTEMS: tuple[SystemModule, ...] = (dataflow.module,)
+
+# Permissions and ledger kinds are known wherever the systems are: web app, CLI, demo, tests.
+for _system in SYSTEMS:
+    register_permissions(_system.permissions)
+    register_kinds(_system.ledger_kinds)

@@ -100,7 +100,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                 ledger.ensure_log(
                     session, name=ledger.DEFAULT_LOG, kek=KEK, origin_prefix="browser.test/ledger"
                 )
-                load_demo(session, password=DEMO_PASSWORD, systems=(), kek=KEK)
+                load_demo(session, password=DEMO_PASSWORD, systems=SYSTEMS, kek=KEK)
             settings = Settings(
                 key_encryption_key=KEK,
                 database_url=url,
@@ -188,11 +188,13 @@ def pytest_runtest_makereport(
     return report
 
 
-def sign_in(page: Page, server: LiveServer, *, password: str | None = None) -> None:
-    """Sign in through the login form, as a person would."""
+def sign_in(
+    page: Page, server: LiveServer, *, email: str | None = None, password: str | None = None
+) -> None:
+    """Sign in through the login form, as a person would (the demo administrator by default)."""
     page.goto("/login")
     form = page.locator("main form")
-    form.get_by_label("E-mail").fill(server.admin_email)
+    form.get_by_label("E-mail").fill(email if email is not None else server.admin_email)
     form.get_by_label("Password").fill(password if password is not None else server.password)
     form.get_by_role("button", name="Sign in").click()
 

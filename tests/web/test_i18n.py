@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from digitrade.core import errors
 from digitrade.core.auth.permissions import Role
 from digitrade.core.auth.schemas import ApiKeyCreate
+from digitrade.systems.dataflow.pages import PATHWAY_LABELS, PURPOSE_LABELS
 from digitrade.web import problems
 from digitrade.web.i18n import LANGUAGE_COOKIE, LOCALE_DIR, negotiate, normalise_language
 from tests.conftest import PASSWORD, World
@@ -143,6 +144,8 @@ def _runtime_message_ids() -> set[str]:
             ids.add(code.replace("-", " ").capitalize())
     ids.add("http-error".replace("-", " ").capitalize())
     ids.add(http.HTTPStatus.NOT_FOUND.phrase)
+    # The dataflow templates translate pathway and purpose codes through these labels.
+    ids.update(PATHWAY_LABELS.values(), PURPOSE_LABELS.values())
     return ids
 
 

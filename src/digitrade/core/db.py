@@ -83,8 +83,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Execution option asking SQLite for the write lock at BEGIN. A deferred transaction that reads
+# and then writes fails at once (SQLITE_BUSY, no busy wait) if another writer committed in
+# between; taking the lock up front makes it wait its turn instead.
+WRITE_INTENT = {"sqlite_begin": "IMMEDIATE"}
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    mode = connection.get_execution_options().get("sqlite_begin", "")
+    connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -105,9 +112,15 @@ def make_session_factory(bind: Any) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error, always close."""
+def transaction(factory: sessionmaker[Session], *, write: bool = True) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error, always close.
+
+    ``write``: the work may write, so on SQLite it takes the write lock at BEGIN (readers are
+    never blocked in WAL mode; writers queue with the busy timeout instead of failing).
+    """
     session = factory()
+    if write:
+        session.connection(execution_options=WRITE_INTENT)
     try:
         yield session
         session.commit()

@@ -45,7 +45,8 @@ def platform(request: Request) -> Platform:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: committed before the response is sent, else rolled back."""
-    with transaction(platform(request).session_factory) as session:
+    write = request.method not in SAFE_METHODS
+    with transaction(platform(request).session_factory, write=write) as session:
         yield session
 
 

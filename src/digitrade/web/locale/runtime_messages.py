@@ -1,8 +1,9 @@
 """Messages translated from run-time values, listed so that extraction keeps them in the catalogue.
 
-Pages and templates call ``_(value)`` on role names, form field names and problem titles, which
-``pybabel extract`` cannot see. ``N_`` marks each literal here; nothing imports this module.
-tests/web/test_i18n.py checks this list against the enums, schemas and error classes.
+Pages and templates call ``_(value)`` on role names, form field names, problem titles and the
+dataflow pathway and purpose labels, which ``pybabel extract`` cannot see. ``N_`` marks each
+literal here; nothing imports this module. tests/web/test_i18n.py checks this list against the
+enums, schemas, error classes and the dataflow label dicts.
 """
 
 from __future__ import annotations
@@ -44,4 +45,27 @@ HTTP_PROBLEM_TITLES = (
     N_("Validation failed"),
     N_("Rate limited"),
     N_("Http error"),
+)
+
+# PATHWAY_LABELS and PURPOSE_LABELS of digitrade.systems.dataflow.pages, which the dataflow
+# templates pass to _() by the engine's pathway and purpose codes.
+DATAFLOW_LABELS = (
+    N_("Exempt: no filing needed"),
+    N_("Standard contract filing or certification"),
+    N_("Security assessment by the CAC"),
+    N_("Prohibited: stop and escalate"),
+    N_("Other business purposes"),
+    N_("Performing a contract with the individual"),
+    N_("Cross-border human resources management"),
+    N_("Emergency to protect life, health or property"),
+    N_("Statutory duty or obligation"),
+    N_("Transit of data collected abroad"),
+)
+
+# DomainError.title of the dataflow system's own error classes (filing packs, data categories,
+# free trade zone lists), shown by core/error.html like those above.
+DATAFLOW_ERROR_TITLES = (
+    N_("A filing pack cannot be drafted from this input"),
+    N_("Data categories are not valid"),
+    N_("The data export list could not be imported"),
 )

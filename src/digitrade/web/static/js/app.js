@@ -17,6 +17,25 @@
     if (!window.echarts) { return; }
     document.querySelectorAll("[data-chart]").forEach(function (element) {
       var chart = window.echarts.init(element);
+      if (element.dataset.chart === "gauge") {
+        var max = Number(element.dataset.max || 100);
+        var mark = Number(element.dataset.mark || max);
+        chart.setOption({
+          series: [{
+            type: "gauge", min: 0, max: max, name: element.dataset.seriesName || "",
+            axisLine: { lineStyle: { width: 14, color: [[mark / max, "#1a7f37"], [1, "#9a6700"]] } },
+            splitNumber: 4,
+            axisLabel: { formatter: function (v) { return v >= 1000 ? (v / 1000) + "k" : v; } },
+            detail: { valueAnimation: false, fontSize: 18,
+                      formatter: function (v) { return Number(v).toLocaleString(); } },
+            title: { offsetCenter: [0, "75%"] },
+            data: [{ value: Number(element.dataset.value || 0), name: element.dataset.seriesName || "" }]
+          }]
+        });
+        window.addEventListener("resize", function () { chart.resize(); });
+        element.dataset.rendered = "true";
+        return;
+      }
       chart.setOption({
         tooltip: { trigger: "axis" },
         grid: { left: 40, right: 16, top: 24, bottom: 40 },

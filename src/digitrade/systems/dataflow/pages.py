@@ -1,0 +1,278 @@
+"""Dataflow pages: the assessment wizard, its decision, the register with its gauges."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from digitrade.core.auth.dependencies import DbSession, check_csrf
+from digitrade.core.auth.service import list_organisations
+from digitrade.core.errors import DomainError
+from digitrade.systems.dataflow import service
+from digitrade.systems.dataflow.permissions import ASSESS, REGISTER
+from digitrade.systems.dataflow.rules import RULES_BY_ID
+from digitrade.systems.dataflow.schemas import TransferCreate
+from digitrade.web.pages import Viewer
+from digitrade.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+# Labels people read for the engine's codes (msgids of the catalogue).
+PATHWAY_LABELS = {
+    "EXEMPT": "Exempt: no filing needed",
+    "STANDARD_CONTRACT_OR_CERTIFICATION": "Standard contract filing or certification",
+    "SECURITY_ASSESSMENT": "Security assessment by the CAC",
+    "PROHIBITED": "Prohibited: stop and escalate",
+}
+PURPOSE_LABELS = {
+    "other": "Other business purposes",
+    "contract_with_individual": "Performing a contract with the individual",
+    "hr_management": "Cross-border human resources management",
+    "emergency": "Emergency to protect life, health or property",
+    "statutory_duty": "Statutory duty or obligation",
+    "transit": "Transit of data collected abroad",
+}
+PURPOSES = (
+    "other",
+    "contract_with_individual",
+    "hr_management",
+    "emergency",
+    "statutory_duty",
+    "transit",
+)
+CHECKBOXES = (
+    "is_ciio",
+    "registered_in_ftz",
+    "remote_access",
+    "personal_information",
+    "core_data",
+    "collected_abroad",
+)
+
+
+def _count(form: dict[str, str], name: str) -> int | str:
+    """Numbers as ints; anything else passed on, so the engine names the field."""
+    value = form.get(name, "").strip().replace(",", "")
+    if not value:
+        return 0
+    return int(value) if value.isdigit() else value
+
+
+def request_from_form(form: dict[str, str]) -> dict[str, Any]:
+    """The assessment contract built from the wizard's fields."""
+    flag = {name: form.get(name) == "on" for name in CHECKBOXES}
+    data: dict[str, Any] = {
+        "personal_information": flag["personal_information"],
+        "individuals": _count(form, "individuals"),
+        "sensitive_individuals": _count(form, "sensitive_individuals"),
+        "individuals_earlier_this_year": _count(form, "individuals_earlier_this_year"),
+        "sensitive_individuals_earlier_this_year": _count(
+            form, "sensitive_individuals_earlier_this_year"
+        ),
+        "important_data": form.get("important_data") or "none",
+        "core_data": flag["core_data"],
+        "collected_abroad": flag["collected_abroad"],
+    }
+    if form.get("ftz_list_match"):
+        data["ftz_list_match"] = form["ftz_list_match"]
+    if form.get("ftz_list_requirement"):
+        data["ftz_list_requirement"] = form["ftz_list_requirement"]
+    transfer: dict[str, Any] = {
+        "purpose": form.get("purpose") or "other",
+        "remote_access": flag["remote_access"],
+        "recipient_country": form.get("recipient_country", "").strip().upper(),
+    }
+    if form.get("contract_type", "").strip():
+        transfer["contract_type"] = form["contract_type"].strip()
+    processor: dict[str, Any] = {
+        "name": form.get("processor_name", "").strip(),
+        "is_ciio": flag["is_ciio"],
+        "registered_in_ftz": flag["registered_in_ftz"],
+    }
+    if form.get("sector", "").strip():
+        processor["sector"] = form["sector"].strip()
+    return {
+        "as_of": form.get("as_of") or dt.date.today().isoformat(),
+        "processor": processor,
+        "transfer": transfer,
+        "data": data,
+    }
+
+
+def _organisations(session: DbSession, viewer: Any, permission: str) -> list[Any]:
+    if not viewer.is_authenticated:
+        return []
+    return [
+        org
+        for org in list_organisations(session, actor=viewer, limit=200).items
+        if viewer.can(permission, org.id)
+    ]
+
+
+def _wizard(
+    request: Request,
+    session: DbSession,
+    viewer: Any,
+    form: dict[str, str],
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "dataflow/wizard.html",
+        {
+            "form": form,
+            "error": error,
+            "purposes": PURPOSES,
+            "purpose_labels": PURPOSE_LABELS,
+            "organisations": _organisations(session, viewer, ASSESS),
+            "today": dt.date.today().isoformat(),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+def wizard(request: Request, session: DbSession, viewer: Viewer) -> Response:
+    return _wizard(request, session, viewer, {})
+
+
+@router.post("/assess", response_class=HTMLResponse)
+async def assess(request: Request, session: DbSession, viewer: Viewer) -> Response:
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    organisation = form.get("organisation_id", "")
+    try:
+        check_csrf(request, form.get("csrf_token"))
+        result = service.assess(
+            session,
+            actor=viewer,
+            request=request_from_form(form),
+            organisation_id=int(organisation) if organisation.isdigit() else None,
+        )
+    except DomainError as exc:
+        session.rollback()
+        return _wizard(request, session, viewer, form, exc.detail, exc.status)
+    notes = [(rule_id, _rule_note(rule_id)) for rule_id in result.unverified]
+    return render(
+        request,
+        "dataflow/result.html",
+        {"result": result, "form": form, "notes": notes, "pathway_labels": PATHWAY_LABELS},
+    )
+
+
+def _rule_note(rule_id: str) -> str:
+    rule = RULES_BY_ID.get(rule_id)
+    return rule.note if rule is not None else ""
+
+
+@router.get("/assessments/{assessment_id}/pack")
+def pack(
+    request: Request, session: DbSession, viewer: Viewer, assessment_id: int, language: str = "en"
+) -> Response:
+    if not viewer.is_authenticated:
+        return RedirectResponse(f"/login?next=/dataflow/assessments/{assessment_id}", 303)
+    content = service.filing_pack(
+        session,
+        actor=viewer,
+        assessment_id=assessment_id,
+        language="zh-Hans" if language == "zh-Hans" else "en",
+    )
+    return Response(
+        content,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="filing-pack-{assessment_id}.zip"'},
+    )
+
+
+def _register_context(
+    session: DbSession, viewer: Any, organisation_id: int | None
+) -> dict[str, Any]:
+    # Those where the viewer may record transfers; else those it may only read.
+    organisations = _organisations(session, viewer, REGISTER) or list(
+        list_organisations(session, actor=viewer, limit=200).items
+    )
+    if organisation_id is None and organisations:
+        organisation_id = organisations[0].id
+    if organisation_id is None:
+        return {"organisations": [], "organisation_id": None}
+    today = dt.date.today()
+    summary = service.register_summary(
+        session, actor=viewer, organisation_id=organisation_id, as_of=today
+    )
+    transfers, total = service.list_transfers(
+        session, actor=viewer, organisation_id=organisation_id, year=today.year, limit=100
+    )
+    return {
+        "organisations": organisations,
+        "organisation_id": organisation_id,
+        "summary": summary,
+        "transfers": transfers,
+        "total": total,
+        "purposes": PURPOSES,
+        "purpose_labels": PURPOSE_LABELS,
+        "pathway_labels": PATHWAY_LABELS,
+        "can_register": viewer.can(REGISTER, organisation_id),
+        "today": today.isoformat(),
+    }
+
+
+@router.get("/register", response_class=HTMLResponse)
+def register(
+    request: Request, session: DbSession, viewer: Viewer, organisation_id: int | None = None
+) -> Response:
+    if not viewer.is_authenticated:
+        return RedirectResponse("/login?next=/dataflow/register", status_code=303)
+    return render(
+        request, "dataflow/register.html", _register_context(session, viewer, organisation_id)
+    )
+
+
+@router.post("/register", response_class=HTMLResponse)
+async def add_transfer(request: Request, session: DbSession, viewer: Viewer) -> Response:
+    if not viewer.is_authenticated:
+        return RedirectResponse("/login?next=/dataflow/register", status_code=303)
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    organisation = form.get("organisation_id", "")
+    org_id = int(organisation) if organisation.isdigit() else None
+    try:
+        check_csrf(request, form.get("csrf_token"))
+        data = TransferCreate.model_validate(
+            {
+                "organisation_id": org_id,
+                "transferred_on": form.get("transferred_on"),
+                "recipient": form.get("recipient", "").strip(),
+                "recipient_country": form.get("recipient_country", "").strip().upper(),
+                "purpose": form.get("purpose"),
+                "categories": [
+                    c.strip() for c in form.get("categories", "").split(",") if c.strip()
+                ],
+                "individuals": _count(form, "individuals"),
+                "sensitive_individuals": _count(form, "sensitive_individuals"),
+                "pathway": form.get("pathway"),
+                "filing_number": form.get("filing_number", "").strip() or None,
+            }
+        )
+        service.record_transfer(session, actor=viewer, data=data)
+    except ValidationError as exc:
+        fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors()}))
+        context = _register_context(session, viewer, org_id)
+        return render(
+            request,
+            "dataflow/register.html",
+            {**context, "error": fields, "form": form},
+            status_code=422,
+        )
+    except DomainError as exc:
+        session.rollback()
+        context = _register_context(session, viewer, org_id)
+        return render(
+            request,
+            "dataflow/register.html",
+            {**context, "error": exc.detail, "form": form},
+            status_code=exc.status,
+        )
+    return RedirectResponse(f"/dataflow/register?organisation_id={org_id}", status_code=303)

@@ -1,0 +1,378 @@
+"""Dataflow services: assess a transfer, keep the transfer register, build filing packs.
+
+Every saved assessment and register entry is anchored in the ledger in the same transaction, so
+a company can later prove what it decided, when, and under which rules version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from digitrade.core import audit
+from digitrade.core.auth.principal import Principal
+from digitrade.core.crypto.jcs import digest_json
+from digitrade.core.db import fetch_page
+from digitrade.core.errors import FieldIssue, NotFound, ValidationFailed
+from digitrade.core.ledger import service as ledger
+from digitrade.systems.dataflow import ftz, rules, taxonomy
+from digitrade.systems.dataflow.filing import FilingInput, build_pack
+from digitrade.systems.dataflow.models import Assessment, Transfer
+from digitrade.systems.dataflow.permissions import ASSESS, READ, REGISTER
+from digitrade.systems.dataflow.schemas import (
+    AssessmentRead,
+    AssessmentResult,
+    LedgerReference,
+    RegisterSummary,
+    TransferCreate,
+    TransferRead,
+)
+
+DECISION_KIND = "dataflow.decision"
+TRANSFER_KIND = "dataflow.transfer"
+# Transfers made under these purposes are exempt whatever the volume (Provisions Arts 4-5,
+# NDSMR Art 35(6)) and, on the reading of the CAC second-edition guides, do not count towards
+# the volume thresholds (an unverified reading: see docs/systems/dataflow.md).
+NOT_COUNTED_PURPOSES = frozenset(
+    {"contract_with_individual", "hr_management", "emergency", "statutory_duty", "transit"}
+)
+
+
+def parse_request(value: Mapping[str, Any]) -> rules.AssessmentRequest:
+    try:
+        return rules.request_from_dict(value)
+    except rules.RequestError as exc:
+        raise ValidationFailed(
+            f"{exc.field}: {exc.message}", fields=[FieldIssue(exc.field, exc.message)]
+        ) from None
+
+
+def year_to_date(session: Session, organisation_id: int, as_of: dt.date) -> tuple[int, int]:
+    """Individuals and sensitive individuals already exported this calendar year (the count
+    restarts on 1 January: Provisions Arts 5(4), 7, 8), from the organisation's register."""
+    start = dt.date(as_of.year, 1, 1)
+    individuals, sensitive = session.execute(
+        select(
+            func.coalesce(func.sum(Transfer.individuals), 0),
+            func.coalesce(func.sum(Transfer.sensitive_individuals), 0),
+        ).where(
+            Transfer.organisation_id == organisation_id,
+            Transfer.transferred_on >= start,
+            Transfer.transferred_on <= as_of,
+            Transfer.purpose.not_in(NOT_COUNTED_PURPOSES),
+        )
+    ).one()
+    return int(individuals), int(sensitive)
+
+
+def _with_register_counts(
+    request: rules.AssessmentRequest, individuals: int, sensitive: int
+) -> rules.AssessmentRequest:
+    data = dataclasses.replace(
+        request.data,
+        individuals_earlier_this_year=request.data.individuals_earlier_this_year + individuals,
+        sensitive_individuals_earlier_this_year=(
+            request.data.sensitive_individuals_earlier_this_year + sensitive
+        ),
+    )
+    return dataclasses.replace(request, data=data)
+
+
+def assess(
+    session: Session,
+    *,
+    actor: Principal,
+    request: Mapping[str, Any],
+    organisation_id: int | None = None,
+) -> AssessmentResult:
+    """Decide the legal pathway. With an organisation: add its register's year-to-date counts,
+    save the assessment and anchor it in the ledger; without one, nothing is stored."""
+    parsed = parse_request(request)
+    if organisation_id is not None:
+        actor.require(ASSESS, organisation_id)
+        parsed = _with_register_counts(
+            parsed, *year_to_date(session, organisation_id, parsed.as_of)
+        )
+    decision = rules.assess(parsed).as_dict()
+    result = AssessmentResult(
+        **decision,
+        counted_individuals=parsed.data.individuals + parsed.data.individuals_earlier_this_year,
+        counted_sensitive_individuals=(
+            parsed.data.sensitive_individuals + parsed.data.sensitive_individuals_earlier_this_year
+        ),
+    )
+    if organisation_id is None:
+        return result
+    anchored = ledger.append(
+        session,
+        kind=DECISION_KIND,
+        payload={
+            "organisation": organisation_id,
+            "asOf": parsed.as_of.isoformat(),
+            "pathway": result.pathway,
+            "rulesVersion": result.rules_version,
+            "requestDigest": "sha256:" + digest_json(dict(request)),
+            "decisionDigest": "sha256:" + digest_json(decision),
+        },
+        submitter=actor.subject,
+        organisation_id=organisation_id,
+    )
+    row = Assessment(
+        organisation_id=organisation_id,
+        created_by=actor.subject,
+        as_of=parsed.as_of,
+        pathway=result.pathway,
+        rules_version=result.rules_version,
+        request=dict(request),
+        decision=decision,
+        ledger_index=anchored.index,
+        leaf_hash=anchored.leaf_hash,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="dataflow.assessment.create",
+        entity_type="dataflow_assessment",
+        entity_id=row.id,
+        organisation_id=organisation_id,
+        after={"pathway": result.pathway, "ledger_index": anchored.index},
+    )
+    return result.model_copy(
+        update={
+            "assessment_id": row.id,
+            "ledger": LedgerReference(
+                log=anchored.log, index=anchored.index, leaf_hash=anchored.leaf_hash.hex()
+            ),
+        }
+    )
+
+
+def get_assessment(session: Session, *, actor: Principal, assessment_id: int) -> AssessmentRead:
+    row = session.get(Assessment, assessment_id)
+    if row is None:
+        raise NotFound(f"assessment {assessment_id} does not exist")
+    actor.require(READ, row.organisation_id)
+    return AssessmentRead.model_validate(row)
+
+
+def list_assessments(
+    session: Session, *, actor: Principal, organisation_id: int, limit: int = 50, offset: int = 0
+) -> tuple[list[AssessmentRead], int]:
+    actor.require(READ, organisation_id)
+    query = (
+        select(Assessment)
+        .where(Assessment.organisation_id == organisation_id)
+        .order_by(Assessment.id.desc())
+    )
+    rows, total = fetch_page(session, query, limit=limit, offset=offset)
+    return [AssessmentRead.model_validate(r) for r in rows], total
+
+
+def record_transfer(session: Session, *, actor: Principal, data: TransferCreate) -> TransferRead:
+    actor.require(REGISTER, data.organisation_id)
+    if data.assessment_id is not None:
+        linked = session.get(Assessment, data.assessment_id)
+        if linked is None or linked.organisation_id != data.organisation_id:
+            raise ValidationFailed(
+                "assessment_id: no such assessment of this organisation",
+                fields=[FieldIssue("assessment_id", "no such assessment of this organisation")],
+            )
+    anchored = ledger.append(
+        session,
+        kind=TRANSFER_KIND,
+        payload={
+            "organisation": data.organisation_id,
+            "transferredOn": data.transferred_on.isoformat(),
+            "recipientCountry": data.recipient_country,
+            "purpose": data.purpose,
+            "individuals": data.individuals,
+            "sensitiveIndividuals": data.sensitive_individuals,
+            "pathway": data.pathway,
+            "entryDigest": "sha256:" + digest_json(data.model_dump(mode="json")),
+        },
+        submitter=actor.subject,
+        organisation_id=data.organisation_id,
+    )
+    row = Transfer(
+        **data.model_dump(),
+        created_by=actor.subject,
+        ledger_index=anchored.index,
+        leaf_hash=anchored.leaf_hash,
+    )
+    session.add(row)
+    session.flush()
+    result = TransferRead.model_validate(row)
+    audit.record(
+        session,
+        actor=actor,
+        action="dataflow.transfer.create",
+        entity_type="dataflow_transfer",
+        entity_id=row.id,
+        organisation_id=data.organisation_id,
+        after=result.model_dump(mode="json"),
+    )
+    return result
+
+
+def list_transfers(
+    session: Session,
+    *,
+    actor: Principal,
+    organisation_id: int,
+    year: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[TransferRead], int]:
+    actor.require(READ, organisation_id)
+    query = select(Transfer).where(Transfer.organisation_id == organisation_id)
+    if year is not None:
+        query = query.where(
+            Transfer.transferred_on >= dt.date(year, 1, 1),
+            Transfer.transferred_on <= dt.date(year, 12, 31),
+        )
+    query = query.order_by(Transfer.transferred_on.desc(), Transfer.id.desc())
+    rows, total = fetch_page(session, query, limit=limit, offset=offset)
+    return [TransferRead.model_validate(r) for r in rows], total
+
+
+def register_summary(
+    session: Session, *, actor: Principal, organisation_id: int, as_of: dt.date
+) -> RegisterSummary:
+    """Year-to-date counts against the thresholds in force, with a warning for each threshold
+    that the next transfer would reach."""
+    actor.require(READ, organisation_id)
+    individuals, sensitive = year_to_date(session, organisation_id, as_of)
+    thresholds = rules.volume_thresholds(as_of)
+    warnings = [
+        f"{name}: {count:,} of {limit:,} counted this year"
+        for name, (count, limit) in {
+            "individuals (standard contract or certification)": (
+                individuals,
+                thresholds["individuals_standard_contract"],
+            ),
+            "individuals (security assessment)": (
+                individuals,
+                thresholds["individuals_security_assessment"],
+            ),
+            "sensitive individuals (security assessment)": (
+                sensitive,
+                thresholds["sensitive_security_assessment"],
+            ),
+        }.items()
+        if count >= 0.9 * limit
+    ]
+    return RegisterSummary(
+        organisation_id=organisation_id,
+        year=as_of.year,
+        as_of=as_of,
+        individuals=individuals,
+        sensitive_individuals=sensitive,
+        thresholds=thresholds,
+        warnings=warnings,
+    )
+
+
+def filing_pack(session: Session, *, actor: Principal, assessment_id: int, language: str) -> bytes:
+    """A ZIP of the draft documents the decision calls for (HTML and DOCX)."""
+    assessment = get_assessment(session, actor=actor, assessment_id=assessment_id)
+    request = assessment.request
+    transfer = request.get("transfer", {})
+    data = request.get("data", {})
+    purpose = str(transfer.get("purpose", "other"))
+    if transfer.get("contract_type"):
+        purpose = f"{purpose} ({transfer['contract_type']})"
+    documents = build_pack(
+        FilingInput(
+            processor_name=str(request.get("processor", {}).get("name", "")),
+            recipient_name=str(transfer.get("recipient_name", "")),
+            recipient_country=str(transfer.get("recipient_country", "")),
+            purposes=[purpose],
+            categories=[str(c) for c in data.get("categories", [])],
+            individuals=int(data.get("individuals", 0)),
+            sensitive_individuals=int(data.get("sensitive_individuals", 0)),
+            retention="",
+            personal_information=bool(data.get("personal_information", False)),
+            pathway=assessment.pathway,
+            decided_on=assessment.as_of,
+            basis_lines=[
+                f"{b['instrument']} {b['article']}: {b['reason']}"
+                for b in assessment.decision.get("basis", [])
+            ],
+            language=language,
+        )
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in sorted(documents.items()):
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+# --- shipped reference data: FTZ lists and the data category taxonomy ------------------------
+
+
+@lru_cache(maxsize=1)
+def shipped_lists() -> tuple[ftz.NegativeList, ...]:
+    """The lists the product ships (parsed once; each file says where it comes from)."""
+    return tuple(ftz.parse_json(item.read_bytes()) for item in ftz.shipped_list_files())
+
+
+@lru_cache(maxsize=1)
+def shipped_taxonomy() -> taxonomy.Taxonomy:
+    return taxonomy.parse_taxonomy(taxonomy.shipped_taxonomy_file().read_bytes())
+
+
+def list_summaries() -> list[dict[str, Any]]:
+    return [
+        {
+            "jurisdiction": item.jurisdiction,
+            "kind": str(item.kind),
+            "title_en": item.title_en,
+            "title_zh": item.title_zh,
+            "version": item.version,
+            "issued_by": item.issued_by,
+            "effective_from": item.effective_from.isoformat(),
+            "effective_until": item.effective_until.isoformat() if item.effective_until else None,
+            "complete": item.complete,
+            "source_url": item.source_url,
+            "note": item.note,
+            "rows": [dataclasses.asdict(row) for row in item.rows],
+        }
+        for item in shipped_lists()
+    ]
+
+
+def match_list(
+    *, jurisdiction: str, sector: str, data_items: list[str], as_of: dt.date
+) -> dict[str, Any]:
+    """On list, off list or sector not covered, with the matching rows and whether the answer
+    rests on verified rows only (an unverified "off list" does not prove the exemption)."""
+    try:
+        found = ftz.match(
+            shipped_lists(),
+            jurisdiction=jurisdiction,
+            sector=sector,
+            data_items=data_items,
+            as_of=as_of,
+        )
+    except ftz.ConflictingListsError as exc:
+        raise ValidationFailed(str(exc)) from None
+    return {
+        "result": str(found.result),
+        "jurisdiction": found.jurisdiction,
+        "list_version": found.list_version,
+        "list_kind": str(found.list_kind) if found.list_kind else None,
+        "verified": found.verified,
+        "citation": found.citation,
+        "rows": [dataclasses.asdict(row) for row in found.rows],
+    }
