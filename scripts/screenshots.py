@@ -93,10 +93,10 @@ def _wait_until_healthy(base_url: str) -> None:
     raise RuntimeError(f"{base_url} never answered /healthz")
 
 
-def sign_in(page: Page) -> None:
+def sign_in(page: Page, email: str = DEMO_ADMIN_EMAIL) -> None:
     page.goto("/login")
     form = page.locator("main form")
-    form.locator("#email").fill(DEMO_ADMIN_EMAIL)
+    form.locator("#email").fill(email)
     form.locator("#password").fill(DEMO_PASSWORD)
     form.locator("button[type=submit]").click()
     expect(page.locator(".session .who")).to_be_visible()
@@ -152,6 +152,23 @@ def take(browser: Browser, base_url: str, out: Path) -> list[Path]:
     page.goto("/ledger/platform?lang=en")
     shot(page, "ledger-log.png")
     desktop.close()
+
+    exporter = browser.new_context(base_url=base_url, viewport=DESKTOP, locale="en-GB")
+    page = exporter.new_page()
+    sign_in(page, email="trade@lingang-export.digitrade.example")
+    page.goto("/dataflow/?lang=en")
+    page.locator("#processor_name").fill("Lin-gang Precision Export Ltd.")
+    page.locator("#recipient_country").fill("DE")
+    page.locator("input[name=personal_information]").check()
+    page.locator("#individuals").fill("15000")
+    page.locator("#organisation_id").select_option(index=1)
+    page.locator("form.wizard button[type=submit]").click()
+    expect(page.get_by_test_id("pathway")).to_be_visible()
+    shot(page, "dataflow-decision.png")
+    page.goto("/dataflow/register")
+    expect(page.locator("[data-chart=gauge][data-rendered=true]")).to_have_count(2)
+    shot(page, "dataflow-register.png")
+    exporter.close()
 
     phone = browser.new_context(
         base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB"
