@@ -158,3 +158,23 @@ def test_wizard_in_chinese(page: Page) -> None:
     expect(nav.get_by_role("link", name="数据出境合规")).to_be_visible()
     # Purpose labels come from a dict at run time and are translated too.
     expect(page.locator("#purpose option[value=other]")).to_have_text("其他业务目的")
+
+
+def test_wizard_asks_only_what_earlier_answers_make_relevant(page: Page, live_server: LiveServer):
+    page.goto(f"{live_server.base_url}/dataflow/?lang=en")
+    counts = page.locator("#individuals")
+    ftz_question = page.locator("#ftz_list_match")
+    expect(counts).to_be_hidden()
+    expect(ftz_question).to_be_hidden()
+    page.locator("input[name=personal_information]").check()
+    expect(counts).to_be_visible()
+    page.locator("input[name=registered_in_ftz]").check()
+    expect(ftz_question).to_be_visible()
+    page.locator("input[name=personal_information]").uncheck()
+    expect(counts).to_be_hidden()
+
+
+def test_lists_page_says_what_is_unverified(page: Page, live_server: LiveServer):
+    page.goto(f"{live_server.base_url}/dataflow/lists?lang=en")
+    expect(page.locator(".list-edition").first).to_be_visible()
+    expect(page.locator(".incomplete").first).to_contain_text("not checked")

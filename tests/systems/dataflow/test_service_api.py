@@ -247,3 +247,31 @@ def test_lists_match_and_categories_over_http(client):
     sensitive = [c for c in categories["categories"] if c["sensitive"]]
     assert sensitive
     assert all(c["personal"] for c in sensitive)
+
+
+def test_recording_a_transfer_warns_when_a_tier_is_reached(client, world, api_key, platform_log):
+    token = api_key(Role.EDITOR)
+    body = {
+        "organisation_id": world.org_a,
+        "transferred_on": "2026-03-01",
+        "recipient": "R",
+        "recipient_country": "DE",
+        "purpose": "other",
+        "individuals": 99_999,
+        "sensitive_individuals": 0,
+        "pathway": "EXEMPT",
+    }
+    assert (
+        client.post("/api/dataflow/transfers", headers=bearer(token), json=body).json()["warnings"]
+        == []
+    )
+    crossed = client.post(
+        "/api/dataflow/transfers", headers=bearer(token), json={**body, "individuals": 1}
+    ).json()
+    assert "standard contract or certification" in crossed["warnings"][0]
+    sensitive = client.post(
+        "/api/dataflow/transfers",
+        headers=bearer(token),
+        json={**body, "individuals": 0, "sensitive_individuals": 10_000},
+    ).json()
+    assert "security assessment" in sensitive["warnings"][0]

@@ -13,7 +13,7 @@ from digitrade.systems.dataflow import api, cli, pages
 from digitrade.systems.dataflow.demo import load_demo
 from digitrade.systems.dataflow.models import Assessment
 from digitrade.systems.dataflow.permissions import PERMISSIONS
-from digitrade.systems.dataflow.service import DECISION_KIND, TRANSFER_KIND
+from digitrade.systems.dataflow.service import DECISION_KIND, LIST_KIND, TRANSFER_KIND
 
 _DIGEST = {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"}
 LEDGER_KINDS = (
@@ -76,6 +76,23 @@ LEDGER_KINDS = (
                 "sensitiveIndividuals": {"type": "integer", "minimum": 0},
                 "pathway": {"type": "string"},
                 "entryDigest": _DIGEST,
+            },
+        },
+    ),
+    EntryKind(
+        LIST_KIND,
+        1,
+        "An FTZ data export list edition installed on the platform (digest of its canonical JSON).",
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["jurisdiction", "version", "effectiveFrom", "rows", "contentDigest"],
+            "properties": {
+                "jurisdiction": {"type": "string"},
+                "version": {"type": "string"},
+                "effectiveFrom": {"type": "string"},
+                "rows": {"type": "integer", "minimum": 0},
+                "contentDigest": _DIGEST,
             },
         },
     ),

@@ -6,11 +6,12 @@ import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, status
+from fastapi import APIRouter, Body, File, Query, UploadFile, status
 from fastapi.responses import Response
 
 from digitrade.core.auth.dependencies import ApiPrincipal, DbSession
 from digitrade.core.auth.schemas import Page
+from digitrade.core.errors import validation_error
 from digitrade.systems.dataflow import service
 from digitrade.systems.dataflow.schemas import (
     ASSESSMENT_EXAMPLE,
@@ -22,6 +23,7 @@ from digitrade.systems.dataflow.schemas import (
 )
 
 router = APIRouter(tags=["dataflow"])
+MAX_LIST_BYTES = 5_000_000
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0)]
 
@@ -122,20 +124,39 @@ def register_summary(
     )
 
 
-@router.get("/lists", summary="FTZ data export lists shipped with the product, with their rows")
-def free_trade_zone_lists() -> list[dict[str, Any]]:
-    return service.list_summaries()
+@router.get("/lists", summary="FTZ data export lists (shipped and installed), with their rows")
+def free_trade_zone_lists(session: DbSession) -> list[dict[str, Any]]:
+    return service.list_summaries(session)
+
+
+@router.post(
+    "/lists",
+    status_code=status.HTTP_201_CREATED,
+    summary="Install a list edition from CSV, XLSX or JSON (administrators)",
+)
+async def install_list(
+    session: DbSession, actor: ApiPrincipal, file: Annotated[UploadFile, File()]
+) -> dict[str, Any]:
+    content = await file.read(MAX_LIST_BYTES + 1)
+    if len(content) > MAX_LIST_BYTES:
+        raise validation_error("file", f"larger than {MAX_LIST_BYTES // 1_000_000} MB")
+    return service.install_list(session, actor=actor, filename=file.filename or "", content=content)
 
 
 @router.get("/lists/match", summary="Is this data on the list in force for a jurisdiction?")
 def match_list(
+    session: DbSession,
     jurisdiction: Annotated[str, Query(examples=["CN-SH-FTZ"])],
     sector: str,
     item: Annotated[list[str], Query(description="Data category or item names (repeat)")],
     as_of: dt.date | None = None,
 ) -> dict[str, Any]:
     return service.match_list(
-        jurisdiction=jurisdiction, sector=sector, data_items=item, as_of=as_of or dt.date.today()
+        session,
+        jurisdiction=jurisdiction,
+        sector=sector,
+        data_items=item,
+        as_of=as_of or dt.date.today(),
     )
 
 

@@ -145,14 +145,15 @@ def transfers(
 @handle_errors
 def lists(output: OutputFormat = FormatOption) -> None:
     """The FTZ data export lists shipped with the product (and how complete each is)."""
-    summaries = service.list_summaries()
+    with db_session() as session:
+        summaries = service.list_summaries(session)
     if output is OutputFormat.JSON:
         emit(summaries, output)
         return
     emit(
         [{**s, "rows": len(s["rows"])} for s in summaries],
         output,
-        columns=["jurisdiction", "kind", "version", "effective_from", "complete", "rows"],
+        columns=["jurisdiction", "kind", "version", "effective_from", "complete", "source", "rows"],
     )
 
 
@@ -167,7 +168,22 @@ def match(
 ) -> None:
     """Is this data on the list in force: on_list, off_list or not_covered, with the rows."""
     day = _day(as_of)
-    emit(
-        service.match_list(jurisdiction=jurisdiction, sector=sector, data_items=item, as_of=day),
-        output,
-    )
+    with db_session() as session:
+        found = service.match_list(
+            session, jurisdiction=jurisdiction, sector=sector, data_items=item, as_of=day
+        )
+    emit(found, output)
+
+
+@app.command("import-list")
+@handle_errors
+def import_list(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=".json, .csv, .xlsx")],
+    output: OutputFormat = FormatOption,
+) -> None:
+    """Install an FTZ list edition (all or nothing; every row error is reported)."""
+    with db_session() as session:
+        summary = service.install_list(
+            session, actor=CLI_ACTOR, filename=file.name, content=file.read_bytes()
+        )
+    emit(summary, output)

@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 import digitrade.core.auth.models  # noqa: F401 - foreign keys point at its tables
@@ -60,6 +71,26 @@ class Transfer(Base):
         ForeignKey("dataflow_assessment.id", ondelete="RESTRICT")
     )
     created_by: Mapped[str] = mapped_column(String(100))
+    ledger_index: Mapped[int] = mapped_column(BigInteger)
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class InstalledList(Base):
+    """An edition of an FTZ data export list installed by an administrator (CSV, XLSX or JSON),
+    kept as the canonical JSON of the list; it takes precedence over a shipped edition of the
+    same jurisdiction and version."""
+
+    __tablename__ = "dataflow_ftz_list"
+    __table_args__ = (UniqueConstraint("jurisdiction", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(40))
+    version: Mapped[str] = mapped_column(String(100))
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    content: Mapped[str] = mapped_column(Text)
+    source_file: Mapped[str] = mapped_column(String(255))
+    installed_by: Mapped[str] = mapped_column(String(100))
     ledger_index: Mapped[int] = mapped_column(BigInteger)
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

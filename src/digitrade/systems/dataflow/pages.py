@@ -11,15 +11,16 @@ from pydantic import ValidationError
 
 from digitrade.core.auth.dependencies import DbSession, check_csrf
 from digitrade.core.auth.service import list_organisations
-from digitrade.core.errors import DomainError
+from digitrade.core.errors import DomainError, validation_error
 from digitrade.systems.dataflow import service
-from digitrade.systems.dataflow.permissions import ASSESS, REGISTER
+from digitrade.systems.dataflow.permissions import ASSESS, LISTS_MANAGE, REGISTER
 from digitrade.systems.dataflow.rules import RULES_BY_ID
 from digitrade.systems.dataflow.schemas import TransferCreate
 from digitrade.web.pages import Viewer
 from digitrade.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+MAX_UPLOAD_BYTES = 5_000_000
 
 # Labels people read for the engine's codes (msgids of the catalogue).
 PATHWAY_LABELS = {
@@ -276,3 +277,49 @@ async def add_transfer(request: Request, session: DbSession, viewer: Viewer) -> 
             status_code=exc.status,
         )
     return RedirectResponse(f"/dataflow/register?organisation_id={org_id}", status_code=303)
+
+
+@router.get("/lists", response_class=HTMLResponse)
+def lists_page(request: Request, session: DbSession, viewer: Viewer) -> Response:
+    return render(request, "dataflow/lists.html", _lists_context(session, viewer))
+
+
+def _lists_context(session: DbSession, viewer: Any) -> dict[str, Any]:
+    return {
+        "lists": service.list_summaries(session),
+        "can_manage": viewer.is_authenticated and viewer.can(LISTS_MANAGE),
+        "pathway_labels": PATHWAY_LABELS,
+    }
+
+
+@router.post("/lists", response_class=HTMLResponse)
+async def install_list_page(request: Request, session: DbSession, viewer: Viewer) -> Response:
+    if not viewer.is_authenticated:
+        return RedirectResponse("/login?next=/dataflow/lists", status_code=303)
+    form = await request.form()
+    upload = form.get("file")
+    try:
+        check_csrf(request, str(form.get("csrf_token", "")))
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            raise validation_error("file", "choose a .json, .csv or .xlsx file")
+        content = await upload.read(MAX_UPLOAD_BYTES + 1)
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise validation_error("file", "the file is larger than 5 MB")
+        installed = service.install_list(
+            session, actor=viewer, filename=upload.filename, content=content
+        )
+    except DomainError as exc:
+        session.rollback()
+        issues = [f"{issue.field}: {issue.message}" for issue in exc.fields]
+        return render(
+            request,
+            "dataflow/lists.html",
+            {**_lists_context(session, viewer), "error": exc.detail, "issues": issues},
+            status_code=exc.status,
+        )
+    return render(
+        request,
+        "dataflow/lists.html",
+        {**_lists_context(session, viewer), "installed": installed},
+        status_code=201,
+    )

@@ -101,6 +101,9 @@ class TransferRead(BaseModel):
     assessment_id: int | None
     ledger_index: int
     created_at: dt.datetime
+    warnings: list[str] = Field(
+        default_factory=list, description="Thresholds the year's count has now reached"
+    )
 
 
 class RegisterSummary(BaseModel):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import io
 import zipfile
 from collections.abc import Mapping
@@ -21,12 +22,12 @@ from digitrade.core import audit
 from digitrade.core.auth.principal import Principal
 from digitrade.core.crypto.jcs import digest_json
 from digitrade.core.db import fetch_page
-from digitrade.core.errors import FieldIssue, NotFound, ValidationFailed
+from digitrade.core.errors import Conflict, FieldIssue, NotFound, ValidationFailed
 from digitrade.core.ledger import service as ledger
 from digitrade.systems.dataflow import ftz, rules, taxonomy
 from digitrade.systems.dataflow.filing import FilingInput, build_pack
-from digitrade.systems.dataflow.models import Assessment, Transfer
-from digitrade.systems.dataflow.permissions import ASSESS, READ, REGISTER
+from digitrade.systems.dataflow.models import Assessment, InstalledList, Transfer
+from digitrade.systems.dataflow.permissions import ASSESS, LISTS_MANAGE, READ, REGISTER
 from digitrade.systems.dataflow.schemas import (
     AssessmentRead,
     AssessmentResult,
@@ -38,6 +39,7 @@ from digitrade.systems.dataflow.schemas import (
 
 DECISION_KIND = "dataflow.decision"
 TRANSFER_KIND = "dataflow.transfer"
+LIST_KIND = "dataflow.list"
 # Transfers made under these purposes are exempt whatever the volume (Provisions Arts 4-5,
 # NDSMR Art 35(6)) and, on the reading of the CAC second-edition guides, do not count towards
 # the volume thresholds (an unverified reading: see docs/systems/dataflow.md).
@@ -212,6 +214,11 @@ def record_transfer(session: Session, *, actor: Principal, data: TransferCreate)
     session.add(row)
     session.flush()
     result = TransferRead.model_validate(row)
+    audit_after = result.model_dump(mode="json")
+    result.warnings = tier_warnings(
+        *year_to_date(session, data.organisation_id, data.transferred_on),
+        rules.volume_thresholds(data.transferred_on),
+    )
     audit.record(
         session,
         actor=actor,
@@ -219,9 +226,31 @@ def record_transfer(session: Session, *, actor: Principal, data: TransferCreate)
         entity_type="dataflow_transfer",
         entity_id=row.id,
         organisation_id=data.organisation_id,
-        after=result.model_dump(mode="json"),
+        after=audit_after,
     )
     return result
+
+
+def tier_warnings(individuals: int, sensitive: int, thresholds: Mapping[str, int]) -> list[str]:
+    """What the year's count now requires of later transfers (Provisions Arts 7-8: once a tier
+    is crossed mid-year, the stricter pathway applies to what follows)."""
+    warnings = []
+    if (
+        individuals >= thresholds["individuals_security_assessment"]
+        or sensitive >= thresholds["sensitive_security_assessment"]
+    ):
+        warnings.append(
+            "the year's count has reached the security assessment threshold: further exports "
+            "of personal information need a security assessment"
+        )
+    elif individuals >= thresholds["individuals_standard_contract"] or sensitive >= max(
+        thresholds["sensitive_standard_contract"], 1
+    ):
+        warnings.append(
+            "the year's count has reached the standard contract or certification threshold: "
+            "further exports of personal information need a standard contract or certification"
+        )
+    return warnings
 
 
 def list_transfers(
@@ -332,7 +361,20 @@ def shipped_taxonomy() -> taxonomy.Taxonomy:
     return taxonomy.parse_taxonomy(taxonomy.shipped_taxonomy_file().read_bytes())
 
 
-def list_summaries() -> list[dict[str, Any]]:
+def all_lists(session: Session) -> list[ftz.NegativeList]:
+    """Installed editions, then the shipped ones they do not replace."""
+    installed = [
+        ftz.parse_json(row.content)
+        for row in session.scalars(select(InstalledList).order_by(InstalledList.id))
+    ]
+    replaced = {(item.jurisdiction, item.version) for item in installed}
+    return installed + [
+        item for item in shipped_lists() if (item.jurisdiction, item.version) not in replaced
+    ]
+
+
+def list_summaries(session: Session) -> list[dict[str, Any]]:
+    installed = set(session.execute(select(InstalledList.jurisdiction, InstalledList.version)))
     return [
         {
             "jurisdiction": item.jurisdiction,
@@ -344,22 +386,93 @@ def list_summaries() -> list[dict[str, Any]]:
             "effective_from": item.effective_from.isoformat(),
             "effective_until": item.effective_until.isoformat() if item.effective_until else None,
             "complete": item.complete,
+            "source": "installed" if (item.jurisdiction, item.version) in installed else "shipped",
             "source_url": item.source_url,
             "note": item.note,
             "rows": [dataclasses.asdict(row) for row in item.rows],
         }
-        for item in shipped_lists()
+        for item in all_lists(session)
     ]
 
 
+PARSERS = {".json": ftz.parse_json, ".csv": ftz.parse_csv, ".xlsx": ftz.parse_xlsx}
+
+
+def install_list(
+    session: Session, *, actor: Principal, filename: str, content: bytes
+) -> dict[str, Any]:
+    """Import a list edition (all or nothing: every row error is reported, nothing is kept),
+    anchor it in the ledger and use it for matching from its effective date."""
+    actor.require(LISTS_MANAGE)
+    suffix = filename[filename.rfind(".") :].lower() if "." in filename else ""
+    parser = PARSERS.get(suffix)
+    if parser is None:
+        raise ValidationFailed(
+            f"file: {filename!r} is not .json, .csv or .xlsx",
+            fields=[FieldIssue("file", "expected a .json, .csv or .xlsx file")],
+        )
+    parsed = parser(content)
+    exists = session.scalar(
+        select(InstalledList.id).where(
+            InstalledList.jurisdiction == parsed.jurisdiction,
+            InstalledList.version == parsed.version,
+        )
+    )
+    if exists is not None:
+        raise Conflict(f"{parsed.jurisdiction} edition {parsed.version!r} is already installed")
+    canonical = ftz.dump_json(parsed)
+    anchored = ledger.append(
+        session,
+        kind=LIST_KIND,
+        payload={
+            "jurisdiction": parsed.jurisdiction,
+            "version": parsed.version,
+            "effectiveFrom": parsed.effective_from.isoformat(),
+            "rows": len(parsed.rows),
+            "contentDigest": "sha256:" + hashlib.sha256(canonical.encode()).hexdigest(),
+        },
+        submitter=actor.subject,
+    )
+    row = InstalledList(
+        jurisdiction=parsed.jurisdiction,
+        version=parsed.version,
+        effective_from=parsed.effective_from,
+        content=canonical,
+        source_file=filename[:255],
+        installed_by=actor.subject,
+        ledger_index=anchored.index,
+        leaf_hash=anchored.leaf_hash,
+    )
+    session.add(row)
+    session.flush()
+    summary = {
+        "jurisdiction": parsed.jurisdiction,
+        "version": parsed.version,
+        "effective_from": parsed.effective_from.isoformat(),
+        "rows": len(parsed.rows),
+        "complete": parsed.complete,
+        "ledger_index": anchored.index,
+    }
+    audit.record(
+        session,
+        actor=actor,
+        action="dataflow.list.install",
+        entity_type="dataflow_ftz_list",
+        entity_id=row.id,
+        organisation_id=None,
+        after=summary,
+    )
+    return summary
+
+
 def match_list(
-    *, jurisdiction: str, sector: str, data_items: list[str], as_of: dt.date
+    session: Session, *, jurisdiction: str, sector: str, data_items: list[str], as_of: dt.date
 ) -> dict[str, Any]:
     """On list, off list or sector not covered, with the matching rows and whether the answer
     rests on verified rows only (an unverified "off list" does not prove the exemption)."""
     try:
         found = ftz.match(
-            shipped_lists(),
+            all_lists(session),
             jurisdiction=jurisdiction,
             sector=sector,
             data_items=data_items,

@@ -13,6 +13,16 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // Progressive forms: a block marked data-show-if="name" shows only while checkbox "name" is
+  // ticked, so people see only the questions their earlier answers make relevant. Without
+  // JavaScript every block stays visible.
+  document.querySelectorAll("[data-show-if]").forEach(function (block) {
+    var box = document.querySelector('input[type=checkbox][name="' + block.dataset.showIf + '"]');
+    if (!box) { return; }
+    var sync = function () { block.hidden = !box.checked; };
+    box.addEventListener("change", sync);
+    sync();
+  });
   function drawCharts() {
     if (!window.echarts) { return; }
     document.querySelectorAll("[data-chart]").forEach(function (element) {
