@@ -275,3 +275,49 @@ def test_recording_a_transfer_warns_when_a_tier_is_reached(client, world, api_ke
         json={**body, "individuals": 0, "sensitive_individuals": 10_000},
     ).json()
     assert "security assessment" in sensitive["warnings"][0]
+
+
+def test_organisation_extends_the_taxonomy(client, db, world, api_key):
+    token = api_key(Role.EDITOR)
+    entry = {
+        "code": "org.telematics",
+        "name_en": "Vehicle telematics",
+        "name_zh": "车辆远程信息",
+        "personal": True,
+        "sensitive": True,
+        "default_grade": "general",
+        "basis": [{"instrument": "PIPL", "article": "Art 28"}],
+    }
+    url = f"/api/dataflow/organisations/{world.org_a}/categories"
+    created = client.post(url, headers=bearer(token), json=entry)
+    assert created.status_code == 201, created.text
+    mine = client.get(
+        "/api/dataflow/categories", headers=bearer(token), params={"organisation_id": world.org_a}
+    ).json()
+    assert "org.telematics" in {c["code"] for c in mine["categories"]}
+    shipped = client.get("/api/dataflow/categories").json()
+    assert "org.telematics" not in {c["code"] for c in shipped["categories"]}
+    # Refused, and nothing written: a duplicate code, a grade outside GB/T 43697-2024,
+    # sensitive without personal, a viewer's request.
+    for bad, status in (
+        (entry, 422),
+        ({**entry, "code": "org.x", "default_grade": "secret"}, 422),
+        ({**entry, "code": "org.y", "personal": False}, 422),
+    ):
+        response = client.post(url, headers=bearer(token), json=bad)
+        assert response.status_code == status, response.text
+    assert (
+        client.post(
+            url, headers=bearer(api_key(Role.VIEWER)), json={**entry, "code": "org.z"}
+        ).status_code
+        == 403
+    )
+    codes = {
+        c["code"]
+        for c in client.get(
+            "/api/dataflow/categories",
+            headers=bearer(token),
+            params={"organisation_id": world.org_a},
+        ).json()["categories"]
+    }
+    assert not {"org.x", "org.y", "org.z"} & codes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
@@ -161,11 +160,46 @@ def match_list(
 
 
 @router.get("/categories", summary="The data category taxonomy (PIPL Art 28, GB/T 43697-2024)")
-def categories() -> dict[str, Any]:
-    shipped = service.shipped_taxonomy()
-    return {
-        "version": shipped.version,
-        "grades": [dataclasses.asdict(grade) for grade in shipped.grades],
-        "categories": [dataclasses.asdict(category) for category in shipped.categories],
-        "sources": list(shipped.sources),
-    }
+def categories(
+    session: DbSession,
+    actor: ApiPrincipal,
+    organisation_id: Annotated[
+        int | None, Query(description="Include this organisation's own categories")
+    ] = None,
+) -> dict[str, Any]:
+    if organisation_id is None:
+        return service.taxonomy_read(service.shipped_taxonomy())
+    return service.taxonomy_read(
+        service.organisation_taxonomy(session, actor=actor, organisation_id=organisation_id)
+    )
+
+
+@router.post(
+    "/organisations/{organisation_id}/categories",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add a data category to an organisation's inventory",
+)
+def add_category(
+    organisation_id: int,
+    session: DbSession,
+    actor: ApiPrincipal,
+    entry: Annotated[
+        dict[str, Any],
+        Body(
+            openapi_examples={
+                "category": {
+                    "value": {
+                        "code": "org.telematics",
+                        "name_en": "Vehicle telematics",
+                        "name_zh": "车辆远程信息",
+                        "personal": True,
+                        "sensitive": True,
+                        "default_grade": "general",
+                        "basis": [{"instrument": "PIPL", "article": "Art 28"}],
+                    }
+                }
+            }
+        ),
+    ],
+) -> dict[str, Any]:
+    return service.add_category(session, actor=actor, organisation_id=organisation_id, entry=entry)

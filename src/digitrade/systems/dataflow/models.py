@@ -94,3 +94,19 @@ class InstalledList(Base):
     ledger_index: Mapped[int] = mapped_column(BigInteger)
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class OrganisationCategory(Base):
+    """A data category an organisation adds to the shipped taxonomy for its own inventory."""
+
+    __tablename__ = "dataflow_category"
+    __table_args__ = (UniqueConstraint("organisation_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("core_organisation.id", ondelete="RESTRICT")
+    )
+    code: Mapped[str] = mapped_column(String(100))
+    entry: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

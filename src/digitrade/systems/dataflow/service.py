@@ -26,7 +26,12 @@ from digitrade.core.errors import Conflict, FieldIssue, NotFound, ValidationFail
 from digitrade.core.ledger import service as ledger
 from digitrade.systems.dataflow import ftz, rules, taxonomy
 from digitrade.systems.dataflow.filing import FilingInput, build_pack
-from digitrade.systems.dataflow.models import Assessment, InstalledList, Transfer
+from digitrade.systems.dataflow.models import (
+    Assessment,
+    InstalledList,
+    OrganisationCategory,
+    Transfer,
+)
 from digitrade.systems.dataflow.permissions import ASSESS, LISTS_MANAGE, READ, REGISTER
 from digitrade.systems.dataflow.schemas import (
     AssessmentRead,
@@ -489,3 +494,62 @@ def match_list(
         "citation": found.citation,
         "rows": [dataclasses.asdict(row) for row in found.rows],
     }
+
+
+def taxonomy_read(shipped: taxonomy.Taxonomy) -> dict[str, Any]:
+    return {
+        "version": shipped.version,
+        "grades": [dataclasses.asdict(grade) for grade in shipped.grades],
+        "categories": [dataclasses.asdict(category) for category in shipped.categories],
+        "sources": list(shipped.sources),
+    }
+
+
+def _organisation_entries(session: Session, organisation_id: int) -> list[dict[str, Any]]:
+    return list(
+        session.scalars(
+            select(OrganisationCategory.entry)
+            .where(OrganisationCategory.organisation_id == organisation_id)
+            .order_by(OrganisationCategory.id)
+        )
+    )
+
+
+def organisation_taxonomy(
+    session: Session, *, actor: Principal, organisation_id: int
+) -> taxonomy.Taxonomy:
+    """The shipped categories plus the organisation's own."""
+    actor.require(READ, organisation_id)
+    return taxonomy.extend(shipped_taxonomy(), _organisation_entries(session, organisation_id))
+
+
+def add_category(
+    session: Session, *, actor: Principal, organisation_id: int, entry: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Add a category to the organisation's inventory. The whole extended taxonomy is checked
+    (duplicate codes, grades outside GB/T 43697-2024, sensitive but not personal) before
+    anything is written."""
+    actor.require(ASSESS, organisation_id)
+    existing = _organisation_entries(session, organisation_id)
+    extended = taxonomy.extend(shipped_taxonomy(), [*existing, dict(entry)])
+    added = extended.categories[-1]
+    session.add(
+        OrganisationCategory(
+            organisation_id=organisation_id,
+            code=added.code,
+            entry=dict(entry),
+            created_by=actor.subject,
+        )
+    )
+    session.flush()
+    result = dataclasses.asdict(added)
+    audit.record(
+        session,
+        actor=actor,
+        action="dataflow.category.create",
+        entity_type="dataflow_category",
+        entity_id=added.code,
+        organisation_id=organisation_id,
+        after=result,
+    )
+    return result
