@@ -586,14 +586,15 @@ def test_decision_as_dict_shape():
         "unverified",
     ]
     assert result["pathway"] == "SECURITY_ASSESSMENT"
-    assert all(set(b) == {"instrument", "article", "reason"} for b in result["basis"])
-    assert all(set(o) == {"code", "text", "basis"} for o in result["obligations"])
+    # The English keys are the contract; the ``_zh`` keys are optional Chinese texts.
+    basis_keys = {"instrument", "article", "reason", "instrument_zh", "reason_zh"}
+    assert all(set(b) == basis_keys for b in result["basis"])
+    assert all(set(o) == {"code", "text", "basis", "text_zh"} for o in result["obligations"])
     assert all(
-        set(d) == {"code", "text", "working_days", "years", "basis"} for d in result["deadlines"]
+        set(d) == {"code", "text", "working_days", "years", "basis", "text_zh"}
+        for d in result["deadlines"]
     )
-    assert all(
-        set(o["basis"]) == {"instrument", "article", "reason"} for o in result["obligations"]
-    )
+    assert all(set(o["basis"]) == basis_keys for o in result["obligations"])
     assert isinstance(result["rules_version"], str)
     assert all(isinstance(rule_id, str) for rule_id in result["unverified"])
     assert json.loads(json.dumps(result, ensure_ascii=False)) == result

@@ -16,6 +16,7 @@ from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 
+from digitrade.systems.dataflow.rules.catalogue_zh import OBLIGATIONS_ZH, SUMMARIES_ZH, TERMS_ZH
 from digitrade.systems.dataflow.rules.instruments import (
     CERTIFICATION_MEASURES,
     CROSS_BORDER_PROVISIONS,
@@ -32,6 +33,7 @@ from digitrade.systems.dataflow.rules.instruments import (
     Instrument,
 )
 from digitrade.systems.dataflow.rules.model import Basis
+from digitrade.systems.dataflow.rules.texts import Text
 
 # Dates on which the regime changed.
 SECURITY_ASSESSMENT_MEASURES_START = date(2022, 9, 1)
@@ -125,10 +127,24 @@ class Rule:
             self.effective_to is None or day <= self.effective_to
         )
 
-    def cite(self, reason: str | None = None) -> Basis:
+    @property
+    def summary_text(self) -> Text:
+        """The summary in English and Chinese (``catalogue_zh``)."""
+        return Text(self.summary, SUMMARIES_ZH[self.id])
+
+    def term_zh(self, term: Term) -> str:
+        """The Chinese text of one of this rule's deadlines."""
+        return TERMS_ZH[self.id, term.code]
+
+    def cite(self, reason: Text | None = None) -> Basis:
         """This rule as a reason of a decision; without a reason, its summary."""
+        text = self.summary_text if reason is None else reason
         return Basis(
-            self.instrument.citation, self.article, self.summary if reason is None else reason
+            self.instrument.citation,
+            self.article,
+            text.en,
+            self.instrument.citation_zh,
+            text.zh,
         )
 
 
@@ -937,6 +953,24 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULES_BY_ID: Mapping[str, Rule] = MappingProxyType({rule.id: rule for rule in RULES})
+
+
+def _check_chinese_texts() -> None:
+    """Every rule has its Chinese summary, obligation and deadlines, and no text is orphaned."""
+    obligations = {rule.id for rule in RULES if rule.obligation}
+    terms = {(rule.id, term.code) for rule in RULES for term in rule.deadlines}
+    for name, have, want in (
+        ("SUMMARIES_ZH", set(SUMMARIES_ZH), set(RULES_BY_ID)),
+        ("OBLIGATIONS_ZH", set(OBLIGATIONS_ZH), obligations),
+        ("TERMS_ZH", set(TERMS_ZH), terms),
+    ):
+        if have != want:
+            raise ValueError(
+                f"{name}: missing {sorted(want - have)}, unknown {sorted(have - want)}"
+            )
+
+
+_check_chinese_texts()
 
 
 def next_rule(topic: Topic, after: date) -> Rule | None:

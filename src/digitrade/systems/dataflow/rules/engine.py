@@ -17,6 +17,7 @@ from digitrade.systems.dataflow.rules.steps import (
     Step,
     export_characterisation,
 )
+from digitrade.systems.dataflow.rules.texts import render
 from digitrade.systems.dataflow.rules.versions import RULE_DUTIES, Duties, RuleSet, rules_in_force
 
 
@@ -79,13 +80,8 @@ def _recipient_check(case: Case) -> Duties:
     if rule is None:
         return Duties()
     country = case.request.transfer.recipient_country
-    obligation = Obligation(
-        Topic.RESTRICTED_RECIPIENTS.value,
-        f"Check that the recipient in {country} is not on the PIPL Art 42 restricted list. The "
-        "recipient country does not change the pathway (China keeps no adequacy list); weigh "
-        "its laws in the PIPIA",
-        rule.cite(),
-    )
+    text = render("restricted-recipients", country=country)
+    obligation = Obligation(Topic.RESTRICTED_RECIPIENTS.value, text.en, rule.cite(), text.zh)
     return Duties(obligations=(obligation,), rules=(rule,))
 
 

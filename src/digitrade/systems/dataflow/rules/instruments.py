@@ -23,11 +23,20 @@ class Instrument:
     displacement: str = ""
     url: str | None = None
     note: str = ""
+    number_zh: str | None = None
+    """``number`` as the Chinese text gives it (文号)."""
 
     @property
     def citation(self) -> str:
         """How a decision's basis names the instrument."""
         return f"{self.name_en} ({self.number})" if self.number else self.name_en
+
+    @property
+    def citation_zh(self) -> str:
+        """How a decision's basis names the instrument in Chinese."""
+        return (
+            f"《{self.name_zh}》（{self.number_zh}）" if self.number_zh else f"《{self.name_zh}》"
+        )
 
 
 PIPL = Instrument(
@@ -36,6 +45,7 @@ PIPL = Instrument(
     name_en="Personal Information Protection Law of the PRC",
     issuer="NPC Standing Committee",
     number="Presidential Order No. 91",
+    number_zh="中华人民共和国主席令第91号",
     effective_from=date(2021, 11, 1),
     note="Order number and effective date are not in the research note (well-known facts).",
 )
@@ -46,6 +56,7 @@ DSL = Instrument(
     name_en="Data Security Law of the PRC",
     issuer="NPC Standing Committee",
     number="Presidential Order No. 84",
+    number_zh="中华人民共和国主席令第84号",
     effective_from=date(2021, 9, 1),
     note="Order number and effective date are not in the research note (well-known facts).",
 )
@@ -56,6 +67,7 @@ SECURITY_ASSESSMENT_MEASURES = Instrument(
     name_en="Measures for the Security Assessment of Data Exports",
     issuer="Cyberspace Administration of China (CAC)",
     number="CAC Order No. 11",
+    number_zh="国家互联网信息办公室令第11号",
     effective_from=date(2022, 9, 1),
     displaced_from=date(2024, 3, 22),
     displacement="In part: CAC Order No. 16 prevails where they conflict (its Art 13).",
@@ -67,6 +79,7 @@ STANDARD_CONTRACT_MEASURES = Instrument(
     name_en="Measures on the Standard Contract for the Export of Personal Information",
     issuer="Cyberspace Administration of China (CAC)",
     number="CAC Order No. 13",
+    number_zh="国家互联网信息办公室令第13号",
     effective_from=date(2023, 6, 1),
     displaced_from=date(2024, 3, 22),
     displacement="In part: CAC Order No. 16 prevails where they conflict (its Art 13).",
@@ -78,6 +91,7 @@ CROSS_BORDER_PROVISIONS = Instrument(
     name_en="Provisions on Promoting and Regulating Cross-Border Data Flows",
     issuer="Cyberspace Administration of China (CAC)",
     number="CAC Order No. 16",
+    number_zh="国家互联网信息办公室令第16号",
     effective_from=date(2024, 3, 22),
     url="https://www.cac.gov.cn/2024-03/22/c_1712776611775634.htm",
 )
@@ -88,6 +102,7 @@ NETWORK_DATA_REGULATIONS = Instrument(
     name_en="Network Data Security Management Regulations",
     issuer="State Council",
     number="State Council Decree No. 790",
+    number_zh="中华人民共和国国务院令第790号",
     effective_from=date(2025, 1, 1),
 )
 
@@ -97,6 +112,7 @@ CERTIFICATION_MEASURES = Instrument(
     name_en="Measures for the Certification of Personal Information Exports",
     issuer="CAC and State Administration for Market Regulation (SAMR)",
     number="CAC/SAMR Order No. 20",
+    number_zh="国家互联网信息办公室 国家市场监督管理总局令第20号",
     effective_from=date(2026, 1, 1),
     url="https://www.cac.gov.cn/2025-10/17/c_1762449729745366.htm",
     note="Published 14 Oct 2025 (CAC release of 17 Oct 2025).",

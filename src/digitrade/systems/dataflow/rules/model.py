@@ -160,9 +160,18 @@ class Basis:
     instrument: str
     article: str
     reason: str
+    instrument_zh: str = ""
+    reason_zh: str = ""
+    """The instrument and the reason in Chinese; the English fields are the contract."""
 
     def as_dict(self) -> dict[str, str]:
-        return {"instrument": self.instrument, "article": self.article, "reason": self.reason}
+        return {
+            "instrument": self.instrument,
+            "article": self.article,
+            "reason": self.reason,
+            "instrument_zh": self.instrument_zh,
+            "reason_zh": self.reason_zh,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,9 +179,15 @@ class Obligation:
     code: str
     text: str
     basis: Basis
+    text_zh: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "text": self.text, "basis": self.basis.as_dict()}
+        return {
+            "code": self.code,
+            "text": self.text,
+            "basis": self.basis.as_dict(),
+            "text_zh": self.text_zh,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +200,7 @@ class Deadline:
     working_days: int | None
     years: int | None
     basis: Basis
+    text_zh: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -193,6 +209,7 @@ class Deadline:
             "working_days": self.working_days,
             "years": self.years,
             "basis": self.basis.as_dict(),
+            "text_zh": self.text_zh,
         }
 
 

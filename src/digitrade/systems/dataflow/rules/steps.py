@@ -24,6 +24,13 @@ from digitrade.systems.dataflow.rules.model import (
     Purpose,
     RequestError,
 )
+from digitrade.systems.dataflow.rules.texts import (
+    FTZ_REQUIREMENTS,
+    PURPOSES,
+    Text,
+    article_zh,
+    render,
+)
 from digitrade.systems.dataflow.rules.versions import RuleSet
 
 
@@ -73,18 +80,8 @@ def export_characterisation(case: Case) -> Remark:
     """Step 1: why this transfer is an export at all (remote access counts)."""
     rule = case.rules.require(Topic.EXPORT)
     country = case.request.transfer.recipient_country
-    if case.request.transfer.remote_access:
-        reason = (
-            f"Overseas parties (recipient in {country}) can query, retrieve, download or export "
-            "data stored in China: remote access counts as an export even if nothing is "
-            "transmitted"
-        )
-    else:
-        reason = (
-            f"The data is transmitted or stored outside mainland China (recipient in {country}): "
-            "an export"
-        )
-    return Remark(rule.cite(reason), rule)
+    key = "export.remote-access" if case.request.transfer.remote_access else "export.transmitted"
+    return Remark(rule.cite(render(key, country=country)), rule)
 
 
 def core_data(case: Case) -> Step | None:
@@ -92,12 +89,7 @@ def core_data(case: Case) -> Step | None:
     if not case.request.data.core_data:
         return None
     rule = case.rules.require(Topic.CORE_DATA)
-    basis = [
-        rule.cite(
-            "The data includes core data: outside the three export pathways; block the export "
-            "and escalate"
-        )
-    ]
+    basis = [rule.cite(render("core-data"))]
     used = [rule]
     local = case.rules.get(Topic.CORE_DATA_LOCAL)
     if local is not None and case.request.processor.registered_in_ftz:
@@ -112,12 +104,7 @@ def important_data(case: Case) -> Step | None:
     if case.request.data.important_data is not ImportantData.notified:
         return None
     rule = case.rules.require(Topic.IMPORTANT_DATA)
-    basis = [
-        rule.cite(
-            "The data includes important data notified or publicly released as such: a security "
-            "assessment whatever the volume"
-        )
-    ]
+    basis = [rule.cite(render("important-data"))]
     used = [rule]
     for remark in _exemptions_not_covering_important_data(case):
         basis.append(remark.basis)
@@ -133,7 +120,10 @@ def _exemptions_not_covering_important_data(case: Case) -> list[Remark]:
         remarks.append(
             Remark(
                 outside_article_5.cite(
-                    f"The {request.transfer.purpose.value} exemption does not cover important data"
+                    render(
+                        "important-data.exemption",
+                        purpose=PURPOSES[request.transfer.purpose.value],
+                    )
                 ),
                 outside_article_5,
             )
@@ -142,9 +132,7 @@ def _exemptions_not_covering_important_data(case: Case) -> list[Remark]:
     if transit_rule is not None and request.data.collected_abroad:
         remarks.append(
             Remark(
-                transit_rule.cite(
-                    "Re-exports are exempt only when no important data from China is added"
-                ),
+                transit_rule.cite(render("important-data.re-export")),
                 transit_rule,
             )
         )
@@ -161,7 +149,7 @@ def no_personal_or_important_data(case: Case) -> Step | None:
     rule = case.rules.require(Topic.NO_PERSONAL_OR_IMPORTANT_DATA)
     return Step(
         Pathway.EXEMPT,
-        (rule.cite(f"The data contains no PI and no important data. {rule.summary}"),),
+        (rule.cite(render("no-personal-or-important-data", summary=rule.summary_text)),),
         (rule,),
     )
 
@@ -182,15 +170,9 @@ def transit_skipped(case: Case) -> Remark | None:
     if request.transfer.purpose is not Purpose.transit and not request.data.collected_abroad:
         return None
     if case.rules.get(Topic.TRANSIT) is None:
-        return _not_yet_in_force(case, Topic.TRANSIT, "re-exported PI collected abroad")
+        return _not_yet_in_force(case, Topic.TRANSIT, render("transit.what"))
     rule = case.rules.require(Topic.TRANSIT)
-    return Remark(
-        rule.cite(
-            "The purpose is transit, but the request does not say the PI was collected abroad "
-            "(data.collected_abroad): the transit exemption does not apply"
-        ),
-        rule,
-    )
+    return Remark(rule.cite(render("transit.not-collected-abroad")), rule)
 
 
 def necessity_exemption(case: Case) -> Step | None:
@@ -201,7 +183,11 @@ def necessity_exemption(case: Case) -> Step | None:
     if rule is None:
         return None
     contract_type = case.request.transfer.contract_type
-    reason = f"{rule.summary} (contract: {contract_type})" if contract_type else rule.summary
+    reason = (
+        render("necessity.contract", summary=rule.summary_text, contract_type=contract_type)
+        if contract_type
+        else rule.summary_text
+    )
     basis = [rule.cite(reason)]
     used = [rule]
     _add_precedence_for_ciio(case, basis, used)
@@ -213,7 +199,7 @@ def necessity_skipped(case: Case) -> Remark | None:
     topic = NECESSITY_TOPICS.get(purpose)
     if topic is None or case.rules.get(topic) is not None:
         return None
-    return _not_yet_in_force(case, topic, f"the {purpose.value} purpose")
+    return _not_yet_in_force(case, topic, render("necessity.what", purpose=PURPOSES[purpose.value]))
 
 
 def free_trade_zone_list(case: Case) -> Step | None:
@@ -227,12 +213,10 @@ def free_trade_zone_list(case: Case) -> Step | None:
     report = case.rules.get(Topic.FTZ_EXPORT_REPORT)
     if report is not None:
         used.append(report)
-    sector = case.request.processor.sector or "not stated"
+    stated = case.request.processor.sector
+    sector = Text(stated, stated) if stated else render("ftz.sector-not-stated")
     if data.ftz_list_match is FtzListMatch.off_list:
-        reason = (
-            f"Registered in a pilot free trade zone, sector ({sector}) covered by a published "
-            "list, and the data is off the list: exempt"
-        )
+        reason = render("ftz.off-list", sector=sector)
         return Step(Pathway.EXEMPT, (rule.cite(reason),), tuple(used))
     requirement = data.ftz_list_requirement
     if requirement is None:
@@ -246,10 +230,7 @@ def free_trade_zone_list(case: Case) -> Step | None:
         if requirement is FtzRequirement.security_assessment
         else Pathway.STANDARD_CONTRACT_OR_CERTIFICATION
     )
-    reason = (
-        f"Registered in a pilot free trade zone, sector ({sector}) covered by a published list, "
-        f"and the data is on the list: the matched row prescribes {requirement.value}"
-    )
+    reason = render("ftz.on-list", sector=sector, requirement=FTZ_REQUIREMENTS[requirement.value])
     return Step(pathway, (rule.cite(reason),), tuple(used))
 
 
@@ -259,14 +240,12 @@ def free_trade_zone_skipped(case: Case) -> Remark | None:
         return None
     rule = case.rules.get(Topic.FTZ_LIST)
     if rule is None:
-        return _not_yet_in_force(case, Topic.FTZ_LIST, "free trade zone lists")
+        return _not_yet_in_force(case, Topic.FTZ_LIST, render("ftz.what"))
     if not request.processor.registered_in_ftz:
-        reason = "The list match is not used: the processor is not registered in a pilot FTZ"
-        return Remark(rule.cite(reason), rule)
+        return Remark(rule.cite(render("ftz.not-registered")), rule)
     exclusion = case.rules.get(Topic.FTZ_CIIO_EXCLUSION)
     if request.processor.is_ciio and exclusion is not None:
-        reason = "The list match is not used: CIIOs are outside FTZ lists; the general rules apply"
-        return Remark(exclusion.cite(reason), exclusion)
+        return Remark(exclusion.cite(render("ftz.ciio")), exclusion)
     return None
 
 
@@ -275,8 +254,7 @@ def critical_information_infrastructure(case: Case) -> Step | None:
     if not (case.request.processor.is_ciio and case.personal_information):
         return None
     rule = case.rules.require(Topic.CIIO)
-    reason = "The processor is a CIIO exporting PI: a security assessment whatever the volume"
-    return Step(Pathway.SECURITY_ASSESSMENT, (rule.cite(reason),), (rule,))
+    return Step(Pathway.SECURITY_ASSESSMENT, (rule.cite(render("ciio")),), (rule,))
 
 
 def volume_tiers(case: Case) -> Step | None:
@@ -289,31 +267,43 @@ def volume_tiers(case: Case) -> Step | None:
     individuals = data.individuals + data.individuals_earlier_this_year
     sensitive = data.sensitive_individuals + data.sensitive_individuals_earlier_this_year
     if tiers.sensitive_added_to_individuals:
-        counted, label = individuals + sensitive, "individuals' PI (both counts added)"
+        counted, label = individuals + sensitive, render("volume.label.added")
     else:
-        counted, label = individuals, "individuals' non-sensitive PI"
+        counted, label = individuals, render("volume.label.non-sensitive")
     counting = case.rules.require(Topic.COUNTING)
     counting_basis = counting.cite(
-        f"Counted since {tiers.window_start(case.request.as_of).isoformat()}: "
-        f"{individuals:,} individuals' non-sensitive PI ({data.individuals_earlier_this_year:,} "
-        f"earlier + {data.individuals:,} in this transfer) and {sensitive:,} individuals' "
-        f"sensitive PI ({data.sensitive_individuals_earlier_this_year:,} earlier + "
-        f"{data.sensitive_individuals:,} in this transfer)"
+        render(
+            "volume.counted",
+            since=tiers.window_start(case.request.as_of).isoformat(),
+            individuals=individuals,
+            earlier=data.individuals_earlier_this_year,
+            current=data.individuals,
+            sensitive=sensitive,
+            earlier_sensitive=data.sensitive_individuals_earlier_this_year,
+            current_sensitive=data.sensitive_individuals,
+        )
     )
     assessment_reasons = []
     if counted >= tiers.security_assessment_individuals:
         assessment_reasons.append(
-            f"{counted:,} {label} is at or above {tiers.security_assessment_individuals:,} "
-            "(以上 includes the threshold)"
+            render(
+                "volume.at-or-above",
+                counted=counted,
+                label=label,
+                threshold=tiers.security_assessment_individuals,
+            )
         )
     if sensitive >= tiers.security_assessment_sensitive:
         assessment_reasons.append(
-            f"{sensitive:,} individuals' sensitive PI is at or above "
-            f"{tiers.security_assessment_sensitive:,} (以上 includes the threshold)"
+            render(
+                "volume.sensitive-at-or-above",
+                sensitive=sensitive,
+                threshold=tiers.security_assessment_sensitive,
+            )
         )
     if assessment_reasons:
         rule = case.rules.require(Topic.VOLUME_SECURITY_ASSESSMENT)
-        reason = "; ".join(assessment_reasons) + ": a security assessment"
+        reason = render("volume.security-assessment", parts=Text.join(assessment_reasons))
         return Step(
             Pathway.SECURITY_ASSESSMENT, (rule.cite(reason), counting_basis), (rule, counting)
         )
@@ -332,40 +322,56 @@ def volume_tiers(case: Case) -> Step | None:
             (rule, *used),
         )
     rule = case.rules.require(Topic.VOLUME_EXEMPTION)
-    reason = (
-        f"{counted:,} {label} is below {tiers.contract_individuals:,} (不满 excludes the "
-        "threshold) and no sensitive PI: exempt for a non-CIIO"
+    reason = render(
+        "volume.exempt", counted=counted, label=label, threshold=tiers.contract_individuals
     )
     return Step(Pathway.EXEMPT, (rule.cite(reason), *basis), (rule, *used))
 
 
-def _contract_tier_reason(case: Case, counted: int, sensitive: int, label: str) -> str:
+def _contract_tier_reason(case: Case, counted: int, sensitive: int, label: Text) -> Text:
     tiers = case.rules.tiers
     if tiers.contract_individuals == 0:
         parts = [
-            f"Below the security assessment triggers ({tiers.security_assessment_individuals:,} "
-            f"individuals, {tiers.security_assessment_sensitive:,} sensitive); there is no volume "
-            "exemption"
+            render(
+                "volume.no-exemption",
+                individuals=tiers.security_assessment_individuals,
+                sensitive=tiers.security_assessment_sensitive,
+            )
         ]
     else:
         parts = []
         if counted >= tiers.contract_individuals:
             parts.append(
-                f"{counted:,} {label} is at or above {tiers.contract_individuals:,} and below "
-                f"{tiers.security_assessment_individuals:,}"
+                render(
+                    "volume.contract-band",
+                    counted=counted,
+                    label=label,
+                    lower=tiers.contract_individuals,
+                    upper=tiers.security_assessment_individuals,
+                )
             )
         if sensitive >= tiers.contract_sensitive:
             parts.append(
-                f"{sensitive:,} individuals' sensitive PI is between {tiers.contract_sensitive:,} "
-                f"and {tiers.security_assessment_sensitive - 1:,}"
+                render(
+                    "volume.sensitive-band",
+                    sensitive=sensitive,
+                    lower=tiers.contract_sensitive,
+                    upper=tiers.security_assessment_sensitive - 1,
+                )
             )
     certification = case.rules.get(Topic.CERTIFICATION)
     route = (
-        f" or certification ({certification.instrument.citation}, {certification.article})"
+        render(
+            "volume.certification-route",
+            instrument=Text(
+                certification.instrument.citation, certification.instrument.citation_zh
+            ),
+            article=Text(certification.article, article_zh(certification.article)),
+        )
         if certification is not None
-        else ""
+        else Text("", "")
     )
-    return "; ".join(parts) + f": a standard contract{route}"
+    return render("volume.standard-contract", parts=Text.join(parts), route=route)
 
 
 def _ftz_list_rule(case: Case) -> Rule | None:
@@ -387,17 +393,19 @@ def _add_precedence_for_ciio(case: Case, basis: list[Basis], used: list[Rule]) -
     """CIIOs keep the Art 3-6 exemptions (Provisions Art 7 §2, Art 8 §2)."""
     rule = case.rules.get(Topic.EXEMPTIONS_PREVAIL)
     if case.request.processor.is_ciio and rule is not None:
-        basis.append(rule.cite("The processor is a CIIO; the exemption still applies"))
+        basis.append(rule.cite(render("ciio.exemption-prevails")))
         used.append(rule)
 
 
-def _not_yet_in_force(case: Case, topic: Topic, what: str) -> Remark | None:
+def _not_yet_in_force(case: Case, topic: Topic, what: Text) -> Remark | None:
     upcoming = next_rule(topic, case.request.as_of)
     if upcoming is None:
         return None
-    reason = (
-        f"Not in force on {case.request.as_of.isoformat()} (from "
-        f"{upcoming.effective_from.isoformat()}): no exemption for {what} on that date"
+    reason = render(
+        "not-yet-in-force",
+        as_of=case.request.as_of.isoformat(),
+        effective_from=upcoming.effective_from.isoformat(),
+        what=what,
     )
     return Remark(upcoming.cite(reason), upcoming)
 

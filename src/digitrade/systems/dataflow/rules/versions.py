@@ -18,6 +18,7 @@ from digitrade.systems.dataflow.rules.catalogue import (
     Rule,
     Topic,
 )
+from digitrade.systems.dataflow.rules.catalogue_zh import OBLIGATIONS_ZH
 from digitrade.systems.dataflow.rules.model import (
     Deadline,
     Obligation,
@@ -51,9 +52,13 @@ class Duties:
 
 def duties_of(rule: Rule) -> Duties:
     basis = rule.cite()
-    obligations = (Obligation(rule.topic.value, rule.obligation, basis),) if rule.obligation else ()
+    obligations = (
+        (Obligation(rule.topic.value, rule.obligation, basis, OBLIGATIONS_ZH[rule.id]),)
+        if rule.obligation
+        else ()
+    )
     deadlines = tuple(
-        Deadline(term.code, term.text, term.working_days, term.years, basis)
+        Deadline(term.code, term.text, term.working_days, term.years, basis, rule.term_zh(term))
         for term in rule.deadlines
     )
     return Duties(obligations, deadlines, (rule,))
