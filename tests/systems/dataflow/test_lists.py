@@ -116,3 +116,47 @@ def test_only_administrators_install_lists(client, db, world, api_key, role):
         == 401
     )
     assert counts(db) == before
+
+
+def test_categories_page_adds_and_refuses(client, db, world):
+    from digitrade.systems.dataflow.models import OrganisationCategory
+
+    assert client.get("/dataflow/categories", follow_redirects=False).status_code == 303
+    sign_in(client, "editor@a.example")
+    page = client.get(f"/dataflow/categories?organisation_id={world.org_a}")
+    assert 'method="post" action="/dataflow/categories"' in page.text
+    form = {
+        "organisation_id": str(world.org_a),
+        "code": "org.telematics",
+        "name_en": "Vehicle telematics",
+        "name_zh": "车辆远程信息",
+        "personal": "on",
+        "sensitive": "on",
+        "default_grade": "general",
+    }
+    added = client.post(
+        "/dataflow/categories",
+        data={**form, "csrf_token": csrf_of(client, "/dataflow/categories")},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303
+    assert "org.telematics" in client.get(added.headers["location"]).text
+    refused = client.post(
+        "/dataflow/categories",
+        data={
+            **form,
+            "code": "org.other",
+            "personal": "",
+            "csrf_token": csrf_of(client, "/dataflow/categories"),
+        },
+    )
+    assert refused.status_code == 422
+    assert 'role="alert"' in refused.text
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(OrganisationCategory)) == 1
+    client.post("/logout", data={"csrf_token": csrf_of(client, "/")})
+    sign_in(client, "viewer@a.example")
+    assert (
+        'method="post" action="/dataflow/categories"'
+        not in client.get(f"/dataflow/categories?organisation_id={world.org_a}").text
+    )

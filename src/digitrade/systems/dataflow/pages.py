@@ -323,3 +323,73 @@ async def install_list_page(request: Request, session: DbSession, viewer: Viewer
         {**_lists_context(session, viewer), "installed": installed},
         status_code=201,
     )
+
+
+def _categories_context(
+    session: DbSession, viewer: Any, organisation_id: int | None
+) -> dict[str, Any]:
+    organisations = list(list_organisations(session, actor=viewer, limit=200).items)
+    if organisation_id is None and organisations:
+        organisation_id = organisations[0].id
+    taxonomy = (
+        service.organisation_taxonomy(session, actor=viewer, organisation_id=organisation_id)
+        if organisation_id is not None
+        else service.shipped_taxonomy()
+    )
+    shipped = {category.code for category in service.shipped_taxonomy().categories}
+    return {
+        "organisations": organisations,
+        "organisation_id": organisation_id,
+        "taxonomy": taxonomy,
+        "shipped_codes": shipped,
+        "can_add": organisation_id is not None and viewer.can(ASSESS, organisation_id),
+    }
+
+
+@router.get("/categories", response_class=HTMLResponse)
+def categories_page(
+    request: Request, session: DbSession, viewer: Viewer, organisation_id: int | None = None
+) -> Response:
+    if not viewer.is_authenticated:
+        return RedirectResponse("/login?next=/dataflow/categories", status_code=303)
+    return render(
+        request, "dataflow/categories.html", _categories_context(session, viewer, organisation_id)
+    )
+
+
+@router.post("/categories", response_class=HTMLResponse)
+async def add_category_page(request: Request, session: DbSession, viewer: Viewer) -> Response:
+    if not viewer.is_authenticated:
+        return RedirectResponse("/login?next=/dataflow/categories", status_code=303)
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    organisation = form.get("organisation_id", "")
+    org_id = int(organisation) if organisation.isdigit() else None
+    entry = {
+        "code": form.get("code", "").strip(),
+        "name_en": form.get("name_en", "").strip(),
+        "name_zh": form.get("name_zh", "").strip(),
+        "personal": form.get("personal") == "on",
+        "sensitive": form.get("sensitive") == "on",
+        "default_grade": form.get("default_grade", ""),
+        "basis": [],
+    }
+    try:
+        check_csrf(request, form.get("csrf_token"))
+        if org_id is None:
+            raise validation_error("organisation_id", "choose an organisation")
+        service.add_category(session, actor=viewer, organisation_id=org_id, entry=entry)
+    except DomainError as exc:
+        session.rollback()
+        issues = [f"{issue.field}: {issue.message}" for issue in exc.fields]
+        return render(
+            request,
+            "dataflow/categories.html",
+            {
+                **_categories_context(session, viewer, org_id),
+                "error": exc.detail,
+                "issues": issues,
+                "form": form,
+            },
+            status_code=exc.status,
+        )
+    return RedirectResponse(f"/dataflow/categories?organisation_id={org_id}", status_code=303)
