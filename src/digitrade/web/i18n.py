@@ -7,6 +7,7 @@ directly, so a checkout still shows both languages.
 
 from __future__ import annotations
 
+import io
 from functools import lru_cache
 from pathlib import Path
 
@@ -68,8 +69,6 @@ def translations(language: str) -> NullTranslations:
     messages_dir = LOCALE_DIR / locale / "LC_MESSAGES"
     mo_path, po_path = messages_dir / "messages.mo", messages_dir / "messages.po"
     if not mo_path.exists() and po_path.exists():
-        import io
-
         with po_path.open("rb") as handle:
             catalog = read_po(handle, locale=locale)
         buffer = io.BytesIO()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import json
 import re
 import time
 from typing import Annotated
@@ -22,7 +23,7 @@ from digitrade.core.auth.dependencies import ApiPrincipal, DbSession, Platform, 
 from digitrade.core.auth.permissions import LEDGER_APPEND, LEDGER_MANAGE
 from digitrade.core.errors import NotFound, validation_error
 from digitrade.core.ledger import service
-from digitrade.core.ledger.models import LedgerEntry, LedgerLog
+from digitrade.core.ledger.models import LedgerCheckpoint, LedgerEntry, LedgerLog
 from digitrade.core.ledger.schemas import (
     AppendedEntry,
     AttestationCreate,
@@ -56,8 +57,6 @@ def log_read(session: DbSession, log: LedgerLog) -> LogRead:
 
 
 def entry_read(log: str, entry: LedgerEntry, integrated: bool) -> EntryRead:
-    import json
-
     return EntryRead(
         log=log,
         index=entry.index,
@@ -243,10 +242,9 @@ def list_checkpoints(
     ]
 
 
-def _checkpoint_read(session: DbSession, log_row: LedgerLog, row: object) -> CheckpointRead:
-    from digitrade.core.ledger.models import LedgerCheckpoint
-
-    assert isinstance(row, LedgerCheckpoint)
+def _checkpoint_read(
+    session: DbSession, log_row: LedgerLog, row: LedgerCheckpoint
+) -> CheckpointRead:
     note = service.checkpoint_with_cosignatures(session, row)
     return CheckpointRead(
         log=log_row.name,

@@ -4,6 +4,8 @@ China (Shanghai) Pilot Free Trade Zone, including the Lin-gang Special Area").""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -13,6 +15,7 @@ from digitrade.systems.dataflow import api, cli, pages
 from digitrade.systems.dataflow.demo import load_demo
 from digitrade.systems.dataflow.models import Assessment
 from digitrade.systems.dataflow.permissions import PERMISSIONS
+from digitrade.systems.dataflow.rules import rules_in_force
 from digitrade.systems.dataflow.service import DECISION_KIND, LIST_KIND, TRANSFER_KIND
 
 _DIGEST = {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"}
@@ -100,10 +103,6 @@ LEDGER_KINDS = (
 
 
 def _status(session: Session) -> tuple[bool, str]:
-    import datetime as dt
-
-    from digitrade.systems.dataflow.rules import rules_in_force
-
     version = rules_in_force(dt.date.today()).version
     saved = session.scalar(select(func.count(Assessment.id))) or 0
     return True, f"rules {version} · {saved} assessments saved"

@@ -20,7 +20,7 @@ from digitrade.core.cli_support import (
     fail,
     handle_errors,
 )
-from digitrade.systems.dataflow import service
+from digitrade.systems.dataflow import rules, service
 from digitrade.systems.dataflow.schemas import TransferCreate
 
 app = typer.Typer(help="Cross-border data export compliance.", no_args_is_help=True)
@@ -60,8 +60,6 @@ def assess(
     if not isinstance(request, dict):
         raise fail("the request must be a JSON object")
     if organisation is None:
-        from digitrade.systems.dataflow import rules
-
         decision = rules.assess(service.parse_request(request))
         result: dict[str, Any] = decision.as_dict()
     else:
