@@ -49,7 +49,8 @@ def current_page_principal(request: Request, session: DbSession) -> Principal:
 Viewer = Annotated[Principal, Depends(current_page_principal)]
 
 
-def _login_redirect(request: Request) -> RedirectResponse:
+def login_redirect(request: Request) -> RedirectResponse:
+    """Send an anonymous visitor to sign in, then back to the page asked for."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
@@ -175,7 +176,7 @@ def audit_page(
     offset: int = 0,
 ) -> Response:
     if not viewer.is_authenticated:
-        return _login_redirect(request)
+        return login_redirect(request)
     org_filter = int(organisation_id) if organisation_id.isdigit() else None
     page = audit.list_events(
         session,
@@ -230,7 +231,7 @@ def keys_page(
     request: Request, session: DbSession, viewer: Viewer, organisation_id: int | None = None
 ) -> Response:
     if not viewer.is_authenticated:
-        return _login_redirect(request)
+        return login_redirect(request)
     return render(request, "core/keys.html", _keys_context(session, viewer, organisation_id))
 
 
@@ -246,7 +247,7 @@ def create_key_page(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     if not viewer.is_authenticated:
-        return _login_redirect(request)
+        return login_redirect(request)
     _ = gettext_for(request)
     org_id = int(organisation_id) if organisation_id.isdigit() else None
     form = {"name": name, "role": role, "expires_in_days": expires_in_days}
@@ -302,7 +303,7 @@ def revoke_key_page(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     if not viewer.is_authenticated:
-        return _login_redirect(request)
+        return login_redirect(request)
     try:
         check_csrf(request, csrf_token)
         revoked = service.revoke_api_key(session, actor=viewer, key=key_id)

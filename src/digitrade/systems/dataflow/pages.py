@@ -16,7 +16,7 @@ from digitrade.systems.dataflow import service
 from digitrade.systems.dataflow.permissions import ASSESS, LISTS_MANAGE, REGISTER
 from digitrade.systems.dataflow.rules import RULES_BY_ID
 from digitrade.systems.dataflow.schemas import TransferCreate
-from digitrade.web.pages import Viewer
+from digitrade.web.pages import Viewer, login_redirect
 from digitrade.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -144,15 +144,14 @@ def wizard(request: Request, session: DbSession, viewer: Viewer) -> Response:
 
 @router.post("/assess", response_class=HTMLResponse)
 async def assess(request: Request, session: DbSession, viewer: Viewer) -> Response:
-    form = {key: str(value) for key, value in (await request.form()).items()}
-    organisation = form.get("organisation_id", "")
+    form, org_id = await _form_with_organisation(request)
     try:
         check_csrf(request, form.get("csrf_token"))
         result = service.assess(
             session,
             actor=viewer,
             request=request_from_form(form),
-            organisation_id=int(organisation) if organisation.isdigit() else None,
+            organisation_id=org_id,
         )
     except DomainError as exc:
         session.rollback()
@@ -175,7 +174,7 @@ def pack(
     request: Request, session: DbSession, viewer: Viewer, assessment_id: int, language: str = "en"
 ) -> Response:
     if not viewer.is_authenticated:
-        return RedirectResponse(f"/login?next=/dataflow/assessments/{assessment_id}", 303)
+        return login_redirect(request)  # back to this download after signing in
     content = service.filing_pack(
         session,
         actor=viewer,
@@ -187,6 +186,13 @@ def pack(
         media_type="application/zip",
         headers={"Content-Disposition": f'attachment; filename="filing-pack-{assessment_id}.zip"'},
     )
+
+
+async def _form_with_organisation(request: Request) -> tuple[dict[str, str], int | None]:
+    """The posted fields as text, and the organisation they are for (None if not a number)."""
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    organisation = form.get("organisation_id", "")
+    return form, int(organisation) if organisation.isdigit() else None
 
 
 def _register_context(
@@ -226,7 +232,7 @@ def register(
     request: Request, session: DbSession, viewer: Viewer, organisation_id: int | None = None
 ) -> Response:
     if not viewer.is_authenticated:
-        return RedirectResponse("/login?next=/dataflow/register", status_code=303)
+        return login_redirect(request)
     return render(
         request, "dataflow/register.html", _register_context(session, viewer, organisation_id)
     )
@@ -235,10 +241,8 @@ def register(
 @router.post("/register", response_class=HTMLResponse)
 async def add_transfer(request: Request, session: DbSession, viewer: Viewer) -> Response:
     if not viewer.is_authenticated:
-        return RedirectResponse("/login?next=/dataflow/register", status_code=303)
-    form = {key: str(value) for key, value in (await request.form()).items()}
-    organisation = form.get("organisation_id", "")
-    org_id = int(organisation) if organisation.isdigit() else None
+        return login_redirect(request)
+    form, org_id = await _form_with_organisation(request)
     try:
         check_csrf(request, form.get("csrf_token"))
         data = TransferCreate.model_validate(
@@ -295,7 +299,7 @@ def _lists_context(session: DbSession, viewer: Any) -> dict[str, Any]:
 @router.post("/lists", response_class=HTMLResponse)
 async def install_list_page(request: Request, session: DbSession, viewer: Viewer) -> Response:
     if not viewer.is_authenticated:
-        return RedirectResponse("/login?next=/dataflow/lists", status_code=303)
+        return login_redirect(request)
     form = await request.form()
     upload = form.get("file")
     try:
@@ -351,7 +355,7 @@ def categories_page(
     request: Request, session: DbSession, viewer: Viewer, organisation_id: int | None = None
 ) -> Response:
     if not viewer.is_authenticated:
-        return RedirectResponse("/login?next=/dataflow/categories", status_code=303)
+        return login_redirect(request)
     return render(
         request, "dataflow/categories.html", _categories_context(session, viewer, organisation_id)
     )
@@ -360,10 +364,8 @@ def categories_page(
 @router.post("/categories", response_class=HTMLResponse)
 async def add_category_page(request: Request, session: DbSession, viewer: Viewer) -> Response:
     if not viewer.is_authenticated:
-        return RedirectResponse("/login?next=/dataflow/categories", status_code=303)
-    form = {key: str(value) for key, value in (await request.form()).items()}
-    organisation = form.get("organisation_id", "")
-    org_id = int(organisation) if organisation.isdigit() else None
+        return login_redirect(request)
+    form, org_id = await _form_with_organisation(request)
     entry = {
         "code": form.get("code", "").strip(),
         "name_en": form.get("name_en", "").strip(),
