@@ -168,6 +168,18 @@ def take(browser: Browser, base_url: str, out: Path) -> list[Path]:
     page.goto("/dataflow/register")
     expect(page.locator("[data-chart=gauge][data-rendered=true]")).to_have_count(2)
     shot(page, "dataflow-register.png")
+    kit = Path(__file__).resolve().parent.parent.parent / "shared/fixtures/einvoice"
+    example = kit / "peppol/examples/base-example.xml"
+    if example.exists():
+        page.goto("/einvoice/?lang=en")
+        page.locator("#file").set_input_files(str(example))
+        page.locator("main form button[type=submit]").click()
+        expect(page.get_by_test_id("invoice-view")).to_be_visible()
+        shot(page, "einvoice-validate.png")
+    page.goto("/einvoice/invoices?lang=zh-Hans")
+    page.get_by_test_id("issued-invoices").locator("a").first.click()
+    expect(page.get_by_test_id("invoice-view")).to_be_visible()
+    shot(page, "einvoice-invoice-zh.png")
     exporter.close()
 
     phone = browser.new_context(

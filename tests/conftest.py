@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -16,7 +18,7 @@ from digitrade.core.auth import service
 from digitrade.core.auth.permissions import OrganisationKind, Role
 from digitrade.core.auth.principal import Principal
 from digitrade.core.auth.schemas import ApiKeyCreate, OrganisationCreate, UserCreate
-from digitrade.core.config import Settings
+from digitrade.core.config import Settings, get_settings
 from digitrade.core.db import make_engine
 from digitrade.core.migrations import upgrade
 from tests.support import throwaway_database
@@ -36,6 +38,21 @@ def _cheap_password_hashing() -> Iterator[None]:
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     passwords._hasher = production
+
+
+@pytest.fixture(autouse=True, scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Files the platform keeps beside its database (rule packs) go to a throwaway folder."""
+    path = tmp_path_factory.mktemp("data")
+    previous = os.environ.get("DIGITRADE_DATA_DIR")
+    os.environ["DIGITRADE_DATA_DIR"] = str(path)
+    get_settings.cache_clear()
+    yield path
+    if previous is None:
+        os.environ.pop("DIGITRADE_DATA_DIR", None)
+    else:
+        os.environ["DIGITRADE_DATA_DIR"] = previous
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,9 @@ from __future__ import annotations
 from digitrade.core.auth.permissions import register_permissions
 from digitrade.core.ledger.kinds import register_kinds
 from digitrade.core.registry import SystemModule
-from digitrade.systems import dataflow
+from digitrade.systems import dataflow, ecommerce, einvoice
 
-SYSTEMS: tuple[SystemModule, ...] = (dataflow.module,)
+SYSTEMS: tuple[SystemModule, ...] = (dataflow.module, einvoice.module, ecommerce.module)
 
 # Permissions and ledger kinds are known wherever the systems are: web app, CLI, demo, tests.
 for _system in SYSTEMS:

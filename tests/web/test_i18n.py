@@ -17,6 +17,7 @@ from digitrade.core import errors
 from digitrade.core.auth.permissions import Role
 from digitrade.core.auth.schemas import ApiKeyCreate
 from digitrade.systems.dataflow.pages import PATHWAY_LABELS, PURPOSE_LABELS
+from digitrade.systems.einvoice.pages import FORM_UNITS, TYPE_LABELS, VAT_CATEGORY_LABELS
 from digitrade.web import problems
 from digitrade.web.i18n import LANGUAGE_COOKIE, LOCALE_DIR, negotiate, normalise_language
 from tests.conftest import PASSWORD, World
@@ -146,6 +147,9 @@ def _runtime_message_ids() -> set[str]:
     ids.add(http.HTTPStatus.NOT_FOUND.phrase)
     # The dataflow templates translate pathway and purpose codes through these labels.
     ids.update(PATHWAY_LABELS.values(), PURPOSE_LABELS.values())
+    # The e-invoicing templates translate VAT categories, units, type codes and severities.
+    ids.update(VAT_CATEGORY_LABELS.values(), FORM_UNITS.values(), TYPE_LABELS.values())
+    ids.update(("fatal", "warning", "information"))
     return ids
 
 

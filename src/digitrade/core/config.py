@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     default_language: Literal["en", "zh-Hans"] = "en"
     log_level: LogLevel = Field(default="INFO", description="DEBUG, INFO, WARNING, ERROR, CRITICAL")
     log_json: bool = Field(default=True, description="JSON log lines (false: plain text).")
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="Where the platform keeps files beside its database (installed rule packs).",
+    )
     fixtures_dir: Path = Field(
         default=Path("../shared/fixtures"),
         description="Official test material used by tests and by the demo when present.",

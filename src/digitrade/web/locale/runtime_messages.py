@@ -69,3 +69,49 @@ DATAFLOW_ERROR_TITLES = (
     N_("Data categories are not valid"),
     N_("The data export list could not be imported"),
 )
+
+# E-invoicing labels (digitrade.systems.einvoice.pages) and finding severities.
+EINVOICE_VAT_CATEGORIES = (
+    N_("Standard rate"),
+    N_("Zero rated goods"),
+    N_("Exempt from VAT"),
+    N_("Reverse charge"),
+    N_("Intra-community supply"),
+    N_("Free export item, VAT not charged"),
+    N_("Services outside scope of tax"),
+    N_("Canary Islands general indirect tax"),
+    N_("Ceuta and Melilla tax"),
+    N_("Transferred (VAT), Italy"),
+)
+EINVOICE_UNITS = (
+    N_("piece (C62)"),
+    N_("hour (HUR)"),
+    N_("day (DAY)"),
+    N_("month (MON)"),
+    N_("kilogram (KGM)"),
+    N_("tonne (TNE)"),
+    N_("metre (MTR)"),
+    N_("litre (LTR)"),
+    N_("set (SET)"),
+    N_("service unit (E48)"),
+)
+EINVOICE_TYPES = (N_("Commercial invoice"), N_("Credit note"), N_("Corrected invoice"))
+EINVOICE_SEVERITIES = (N_("fatal"), N_("warning"), N_("information"))
+EINVOICE_ERROR_TITLES = (
+    N_("The invoice does not pass validation"),
+    N_("The document cannot be converted"),
+    N_("A different rule pack with this name and version is installed"),
+    N_("Installed validation rules failed their integrity check"),
+    N_("Not a supported e-invoice document"),
+    N_("The document is not a readable fully digitalised e-invoice"),
+    N_("The document is not readable XML"),
+    N_("The document is too large"),
+    N_("The official rule pack could not be downloaded"),
+    N_("The rule pack cannot be installed"),
+    N_("Validation rules are not installed"),
+)
+ECOMMERCE_ERROR_TITLES = (
+    N_("Not a supported CEB message"),
+    N_("The message is not readable XML"),
+    N_("The message is too large"),
+)

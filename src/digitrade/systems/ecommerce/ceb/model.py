@@ -1,0 +1,95 @@
+"""A parsed CEB message: records of text fields, in document order, with no behaviour beyond
+reading them.
+
+A message holds one or more documents (an ``Order``, a ``Payment``...), each a head record and
+zero or more list records. Field values are kept as the text of the element, surrounding
+whitespace removed; an empty element reads as "".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One element of simple fields, such as ``OrderHead`` or one ``OrderList``."""
+
+    name: str
+    fields: tuple[tuple[str, str], ...]
+
+    def get(self, name: str) -> str | None:
+        for key, value in self.fields:
+            if key == name:
+                return value
+        return None
+
+    def text(self, name: str) -> str:
+        return self.get(name) or ""
+
+    def decimal(self, name: str) -> Decimal | None:
+        """The field as a number, or None when it is absent, empty or not a number."""
+        value = self.get(name)
+        if not value:
+            return None
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.fields)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One business document of a message: its head and its list lines."""
+
+    head: Record
+    lines: tuple[Record, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"head": self.head.as_dict(), "lines": [line.as_dict() for line in self.lines]}
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One finding about a message, at a dotted path such as ``Order[1].OrderHead.goodsValue``."""
+
+    path: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.path, "message": self.message, "severity": self.severity.value}
+
+
+@dataclass(frozen=True, slots=True)
+class CebMessage:
+    message_type: str  # e.g. "CEB311"
+    guid: str
+    version: str
+    documents: tuple[Document, ...]
+    base_transfer: Record | None = None
+    signed: bool = False
+    # Elements the standard does not have, missing heads: reported by validation.
+    structure_issues: tuple[Issue, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "message_type": self.message_type,
+            "guid": self.guid,
+            "version": self.version,
+            "documents": [document.as_dict() for document in self.documents],
+            "base_transfer": self.base_transfer.as_dict() if self.base_transfer else None,
+            "signed": self.signed,
+        }

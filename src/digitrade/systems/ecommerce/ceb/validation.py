@@ -1,0 +1,386 @@
+"""Check a CEB message against the field rules of ``spec`` and the arithmetic it must obey.
+
+Findings are ``Issue`` objects with a dotted path (``Order[1].OrderList[2].qty``) and a
+sentence. Errors make the message invalid; warnings (a field the standard as known here lacks, a
+field out of order) do not, because no official XSD is public to be strict against.
+
+Consistency rules, from the field descriptions of the standard:
+
+- order (CEB311, CEB303): ``goodsValue`` = the sum of ``OrderList/totalPrice``; each line's
+  ``totalPrice`` = ``qty`` x ``price``; import ``acturalPaid`` = ``goodsValue`` + ``freight`` +
+  ``taxTotal`` - ``discount``. Amounts are compared to the fen.
+- lists: ``gnum`` numbers the lines 1, 2, 3... when given.
+- bonded lists (CEB621 with 1210/1239, CEB603 with 1210) need ``emsNo``, the in-zone firm
+  (``areaCode`` on imports, ``iacCode`` on exports) and each line's ``itemRecordNo``.
+- tax bill (CEB816): head taxes = the sums of the list taxes.
+- identity numbers of buyers and payers (type 1, resident ID card) pass the GB 11643 check.
+- with ``require_signature``, a declared message (``appStatus`` 2) must carry its XML-DSig
+  signature; the samples and the synthetic set are unsigned, as messages are before the
+  hardware key signs them for transmission.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from digitrade.core.errors import DomainError
+from digitrade.systems.ecommerce.ceb import codes
+from digitrade.systems.ecommerce.ceb.model import CebMessage, Document, Issue, Record, Severity
+from digitrade.systems.ecommerce.ceb.parser import read_message
+from digitrade.systems.ecommerce.ceb.spec import (
+    BASE_TRANSFER,
+    GUID,
+    SPECS,
+    FieldSpec,
+    Kind,
+    MessageSpec,
+)
+from digitrade.systems.ecommerce.ceb.xmlsafe import DEFAULT_MAX_BYTES
+from digitrade.systems.ecommerce.identity import identity_number_problem
+from digitrade.systems.ecommerce.money import format_money, round_money
+
+_NUMBER = re.compile(r"[0-9]{1,14}(\.[0-9]{1,5})?")
+_INTEGER = re.compile(r"[0-9]{1,9}")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationReport:
+    message_type: str | None
+    guid: str | None
+    documents: int
+    issues: tuple[Issue, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not any(issue.severity is Severity.ERROR for issue in self.issues)
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(issue for issue in self.issues if issue.severity is Severity.ERROR)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "message_type": self.message_type,
+            "guid": self.guid,
+            "valid": self.valid,
+            "documents": self.documents,
+            "issues": [issue.as_dict() for issue in self.issues],
+        }
+
+
+def validate_message(
+    data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, require_signature: bool = False
+) -> ValidationReport:
+    """The report of one message; bytes that cannot be read give a report with one error."""
+    try:
+        message = read_message(data, max_bytes=max_bytes)
+    except DomainError as exc:
+        return ValidationReport(None, None, 0, (Issue("/", exc.detail),))
+    return ValidationReport(
+        message.message_type,
+        message.guid,
+        len(message.documents),
+        tuple(validate(message, require_signature=require_signature)),
+    )
+
+
+def validate(message: CebMessage, *, require_signature: bool = False) -> list[Issue]:
+    spec = SPECS[message.message_type]
+    issues = list(message.structure_issues)
+    issues.extend(_root_attributes(message))
+    for index, document in enumerate(message.documents, start=1):
+        issues.extend(validate_document(document, spec, f"{spec.body}[{index}]"))
+    if message.base_transfer is not None:
+        issues.extend(check_record(message.base_transfer, BASE_TRANSFER, "BaseTransfer"))
+    elif spec.base_transfer_required:
+        issues.append(Issue("BaseTransfer", "is required"))
+    if require_signature and not message.signed and _declared(message):
+        issues.append(
+            Issue("Signature", "a declared message (appStatus 2) must carry its XML-DSig signature")
+        )
+    return issues
+
+
+def _declared(message: CebMessage) -> bool:
+    return any(document.head.get("appStatus") == "2" for document in message.documents)
+
+
+def _root_attributes(message: CebMessage) -> list[Issue]:
+    issues: list[Issue] = []
+    if not message.guid:
+        issues.append(Issue("@guid", "is required"))
+    else:
+        issues.extend(_check_value(GUID, message.guid, "@guid"))
+    if not message.version:
+        issues.append(Issue("@version", "is required"))
+    return issues
+
+
+def validate_document(document: Document, spec: MessageSpec, prefix: str) -> list[Issue]:
+    head_path = f"{prefix}.{spec.head}" if spec.head else prefix
+    list_path = f"{prefix}.{spec.list_name}" if spec.list_name else prefix
+    issues = check_record(document.head, spec.head_fields, head_path)
+    if spec.list_name is not None:
+        if spec.list_required and not document.lines:
+            issues.append(Issue(list_path, "at least one line is required"))
+        for index, line in enumerate(document.lines, start=1):
+            issues.extend(check_record(line, spec.list_fields, f"{list_path}[{index}]"))
+        issues.extend(_line_numbers(document.lines, list_path))
+    for rule in CONSISTENCY.get(spec.code, ()):
+        issues.extend(rule(document, head_path, list_path))
+    return issues
+
+
+def check_record(record: Record, fields: Sequence[FieldSpec], path: str) -> list[Issue]:
+    issues: list[Issue] = []
+    known = {spec.name: position for position, spec in enumerate(fields)}
+    seen: set[str] = set()
+    last_position = -1
+    last_name = ""
+    for name, _value in record.fields:
+        if name in seen:
+            issues.append(Issue(f"{path}.{name}", "appears more than once"))
+            continue
+        seen.add(name)
+        position = known.get(name)
+        if position is None:
+            issues.append(
+                Issue(f"{path}.{name}", "is not a field of this record", Severity.WARNING)
+            )
+            continue
+        if position < last_position:
+            issues.append(
+                Issue(f"{path}.{name}", f"must come before {last_name}", Severity.WARNING)
+            )
+        else:
+            last_position, last_name = position, name
+    for spec in fields:
+        value = record.get(spec.name)
+        where = f"{path}.{spec.name}"
+        if value is None or value == "":
+            if spec.required:
+                issues.append(Issue(where, "is required" if value is None else "must not be empty"))
+            continue
+        issues.extend(_check_value(spec, value, where))
+    return issues
+
+
+def _check_value(spec: FieldSpec, value: str, where: str) -> list[Issue]:
+    problem = _value_problem(spec, value)
+    return [] if problem is None else [Issue(where, problem)]
+
+
+def _value_problem(spec: FieldSpec, value: str) -> str | None:
+    if spec.codes is not None and value not in spec.codes:
+        allowed = ", ".join(sorted(spec.codes))
+        return f"must be {allowed}" if len(spec.codes) == 1 else f"must be one of {allowed}"
+    if spec.max_length is not None and len(value) > spec.max_length:
+        return f"must be at most {spec.max_length} characters (has {len(value)})"
+    if spec.pattern is not None and not spec.pattern.fullmatch(value):
+        return f"must be {spec.pattern_hint}"
+    return _kind_problem(spec.kind, value)
+
+
+def _kind_problem(kind: Kind, value: str) -> str | None:
+    if kind is Kind.NUMBER and not _NUMBER.fullmatch(value):
+        return "must be a number with at most 14 digits before and 5 after the point (N19,5)"
+    if kind is Kind.INTEGER and not _INTEGER.fullmatch(value):
+        return "must be a whole number"
+    if kind is Kind.TIMESTAMP:
+        return None if parse_timestamp(value) else "must be a time written YYYYMMDDhhmmss"
+    if kind is Kind.DAY:
+        return None if parse_day(value) else "must be a date written YYYYMMDD"
+    if kind is Kind.RECEIPT_TIME:
+        return (
+            None
+            if parse_timestamp(value[:14]) and len(value) in {14, 17} and value.isdigit()
+            else "must be a time written YYYYMMDDhhmmss or YYYYMMDDhhmmssfff"
+        )
+    return None
+
+
+def parse_timestamp(value: str) -> datetime | None:
+    if len(value) != 14 or not _DIGITS.fullmatch(value):
+        return None
+    try:
+        return datetime.strptime(value, "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+
+
+def parse_day(value: str) -> date | None:
+    if len(value) != 8 or not _DIGITS.fullmatch(value):
+        return None
+    try:
+        return datetime.strptime(value, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def _line_numbers(lines: Sequence[Record], list_path: str) -> list[Issue]:
+    issues: list[Issue] = []
+    for index, line in enumerate(lines, start=1):
+        gnum = line.get("gnum")
+        if gnum and _INTEGER.fullmatch(gnum) and int(gnum) != index:
+            issues.append(
+                Issue(
+                    f"{list_path}[{index}].gnum", f"must be {index}: lines are numbered 1, 2, 3..."
+                )
+            )
+    return issues
+
+
+# Consistency rules --------------------------------------------------------------------------
+
+Rule = Callable[[Document, str, str], list[Issue]]
+
+
+def _amount(record: Record, name: str) -> Decimal:
+    return record.decimal(name) or Decimal(0)
+
+
+def _money_differs(left: Decimal, right: Decimal) -> bool:
+    return round_money(left) != round_money(right)
+
+
+def line_totals(document: Document, head_path: str, list_path: str) -> list[Issue]:
+    issues: list[Issue] = []
+    for index, line in enumerate(document.lines, start=1):
+        qty, price, total = line.decimal("qty"), line.decimal("price"), line.decimal("totalPrice")
+        if qty is None or price is None or total is None:
+            continue
+        if _money_differs(qty * price, total):
+            issues.append(
+                Issue(
+                    f"{list_path}[{index}].totalPrice",
+                    f"totalPrice {total} does not equal qty {qty} x price {price} "
+                    f"= {format_money(qty * price)}",
+                )
+            )
+    return issues
+
+
+def goods_value_total(document: Document, head_path: str, list_path: str) -> list[Issue]:
+    goods = document.head.decimal("goodsValue")
+    totals = [line.decimal("totalPrice") for line in document.lines]
+    if goods is None or any(total is None for total in totals):
+        return []
+    line_sum = sum((total for total in totals if total is not None), Decimal(0))
+    if not _money_differs(goods, line_sum):
+        return []
+    list_name = list_path.rsplit(".", 1)[-1]
+    return [
+        Issue(
+            f"{head_path}.goodsValue",
+            f"goodsValue {format_money(goods)} does not equal the sum of {list_name} totalPrice "
+            f"{format_money(line_sum)}",
+        )
+    ]
+
+
+def actual_paid_formula(document: Document, head_path: str, list_path: str) -> list[Issue]:
+    head = document.head
+    paid = head.decimal("acturalPaid")
+    if paid is None:
+        return []
+    expected = (
+        _amount(head, "goodsValue")
+        + _amount(head, "freight")
+        + _amount(head, "taxTotal")
+        - _amount(head, "discount")
+    )
+    if not _money_differs(paid, expected):
+        return []
+    return [
+        Issue(
+            f"{head_path}.acturalPaid",
+            f"acturalPaid {format_money(paid)} does not equal goodsValue + freight + taxTotal "
+            f"- discount = {format_money(expected)}",
+        )
+    ]
+
+
+def identity_numbers(*fields: tuple[str, str]) -> Rule:
+    """GB 11643 check of each (type field, number field) pair whose type is 1."""
+
+    def rule(document: Document, head_path: str, list_path: str) -> list[Issue]:
+        issues: list[Issue] = []
+        for type_field, number_field in fields:
+            number = document.head.get(number_field)
+            if document.head.get(type_field) != codes.RESIDENT_ID_CARD or not number:
+                continue
+            problem = identity_number_problem(number)
+            if problem is not None:
+                issues.append(Issue(f"{head_path}.{number_field}", problem))
+        return issues
+
+    return rule
+
+
+def bonded_requirements(trade_modes: frozenset[str], zone_firm: str) -> Rule:
+    def rule(document: Document, head_path: str, list_path: str) -> list[Issue]:
+        head = document.head
+        mode = head.get("tradeMode")
+        if mode not in trade_modes:
+            return []
+        issues = [
+            Issue(f"{head_path}.{name}", f"is required for bonded trade mode {mode}")
+            for name in ("emsNo", zone_firm)
+            if not head.get(name)
+        ]
+        issues.extend(
+            Issue(f"{list_path}[{index}].itemRecordNo", f"is required for bonded trade mode {mode}")
+            for index, line in enumerate(document.lines, start=1)
+            if not line.get("itemRecordNo")
+        )
+        return issues
+
+    return rule
+
+
+def tax_bill_totals(document: Document, head_path: str, list_path: str) -> list[Issue]:
+    issues: list[Issue] = []
+    for name in ("customsTax", "valueAddedTax", "consumptionTax"):
+        head_amount = document.head.decimal(name)
+        line_amounts = [line.decimal(name) for line in document.lines]
+        if head_amount is None or any(amount is None for amount in line_amounts):
+            continue
+        line_sum = sum((amount for amount in line_amounts if amount is not None), Decimal(0))
+        if _money_differs(head_amount, line_sum):
+            issues.append(
+                Issue(
+                    f"{head_path}.{name}",
+                    f"{name} {format_money(head_amount)} does not equal the sum of the list "
+                    f"{format_money(line_sum)}",
+                )
+            )
+    return issues
+
+
+def receipt_status(document: Document, head_path: str, list_path: str) -> list[Issue]:
+    status = document.head.get("returnStatus")
+    problem = codes.return_status_problem(status) if status else None
+    return [] if problem is None else [Issue(f"{head_path}.returnStatus", problem)]
+
+
+_BUYER_ID = identity_numbers(("buyerIdType", "buyerIdNumber"))
+CONSISTENCY: dict[str, tuple[Rule, ...]] = {
+    **{spec.code: (receipt_status,) for spec in SPECS.values() if spec.is_receipt},
+    "CEB311": (goods_value_total, line_totals, actual_paid_formula, _BUYER_ID),
+    "CEB411": (identity_numbers(("payerIdType", "payerIdNumber")),),
+    "CEB621": (
+        line_totals,
+        _BUYER_ID,
+        bonded_requirements(codes.BONDED_TRADE_MODES, "areaCode"),
+    ),
+    "CEB625": (_BUYER_ID,),
+    "CEB816": (tax_bill_totals,),
+    "CEB303": (goods_value_total, line_totals),
+    "CEB603": (line_totals, bonded_requirements(frozenset({"1210"}), "iacCode")),
+}
