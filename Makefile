@@ -25,8 +25,11 @@ catalogues: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d $(LOCALES) -D messages --statistics 2>/dev/null || $(BIN)/pybabel compile -d $(LOCALES) -D messages
 
 ## make run: migrate the embedded SQLite database, load the demo once, serve on HOST:PORT
+## (without the local validation kit, the e-invoice rule packs come from their official sources)
 run: setup
 	$(BIN)/digitrade db upgrade
+	@test -d ../shared/fixtures/einvoice || $(BIN)/digitrade einvoice rules fetch \
+	  || echo "e-invoice rule packs not fetched (offline?): run 'digitrade einvoice rules fetch' later"
 	$(BIN)/digitrade demo load
 	$(BIN)/digitrade serve --host $(HOST) --port $(PORT)
 

@@ -289,3 +289,24 @@ def test_rule_packs_are_listed_and_installed_by_administrators_only(client, worl
     token = api_key(Role.OWNER)
     refused = client.post("/api/einvoice/rule-packs", headers=bearer(token), content=b"PK")
     assert refused.status_code == 403
+
+
+def test_seller_terms_left_out_come_from_the_organisation(client, db, world, api_key, platform_log):
+    from digitrade.core.auth.models import Organisation
+
+    organisation = db.get(Organisation, world.org_a)
+    organisation.unified_social_credit_code = "91310115MA1LG0DEMO"
+    db.commit()
+    token = api_key(Role.EDITOR)
+    body = issue_body(world.org_a)
+    body["invoice"]["seller"] = {
+        "electronic_address": {"value": "6971000000014", "scheme": "0088"},
+        "address": {"city": "Shanghai", "country": "CN"},
+    }
+    issued = client.post("/api/einvoice/invoices", headers=bearer(token), json=body)
+    assert issued.status_code == 201, issued.text
+    document = client.get(
+        f"/api/einvoice/invoices/{issued.json()['id']}/document", headers=bearer(token)
+    ).text
+    assert "<cbc:RegistrationName>Organisation A</cbc:RegistrationName>" in document
+    assert "<cbc:CompanyID>CN91310115MA1LG0DEMO</cbc:CompanyID>" in document

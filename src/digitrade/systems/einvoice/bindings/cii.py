@@ -46,13 +46,13 @@ from digitrade.systems.einvoice.bindings.common import (
     missing,
     none_if_empty,
     parse_compact_date,
+    read_attachment,
+    read_classification,
     serialise,
 )
 from digitrade.systems.einvoice.en16931.model import (
     Address,
     AllowanceCharge,
-    Attachment,
-    Classification,
     Contact,
     CreditTransfer,
     Delivery,
@@ -508,22 +508,7 @@ def _supporting_document(node: Node) -> SupportingDocument:
             reference=node.required_text("ram:IssuerAssignedID", "BT-122"),
             description=node.text("ram:Name"),
             external_uri=node.text("ram:URIID"),
-            attachment=_attachment(binary) if binary is not None else None,
-        )
-
-
-def _attachment(node: Node) -> Attachment:
-    mime_code = node.attribute(".", "mimeCode")
-    filename = node.attribute(".", "filename")
-    if mime_code is None:
-        raise missing("BT-125-1", f"{node.path}/@mimeCode")
-    if filename is None:
-        raise missing("BT-125-2", f"{node.path}/@filename")
-    with located(node.path):
-        return Attachment(
-            content_base64=node.required_text(".", "BT-125"),
-            mime_code=mime_code,
-            filename=filename,
+            attachment=read_attachment(binary) if binary is not None else None,
         )
 
 
@@ -614,7 +599,7 @@ def _item(product: Node, settlement: Node) -> Item:
             buyers_id=product.text("ram:BuyerAssignedID"),
             standard_id=product.identifier("ram:GlobalID"),
             classifications=[
-                _classification(each)
+                read_classification(each)
                 for each in product.all("ram:DesignatedProductClassification/ram:ClassCode")
             ],
             origin_country=product.code("ram:OriginTradeCountry/ram:ID"),
@@ -623,18 +608,6 @@ def _item(product: Node, settlement: Node) -> Item:
             ],
             vat_category=settlement.required_code(f"{tax}/ram:CategoryCode", "BT-151"),
             vat_rate=settlement.decimal(f"{tax}/ram:RateApplicablePercent", "BT-152"),
-        )
-
-
-def _classification(node: Node) -> Classification:
-    list_id = node.attribute(".", "listID")
-    if list_id is None:
-        raise missing("BT-158-1", f"{node.path}/@listID")
-    with located(node.path):
-        return Classification(
-            code=node.required_text(".", "BT-158"),
-            list_id=list_id,
-            list_version=node.attribute(".", "listVersionID"),
         )
 
 

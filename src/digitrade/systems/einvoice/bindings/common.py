@@ -216,3 +216,33 @@ def serialise(root: Any, nsmap: Mapping[str | None, str]) -> bytes:
     etree.cleanup_namespaces(root, top_nsmap=dict(nsmap))
     body: bytes = etree.tostring(root, encoding="UTF-8", pretty_print=True)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
+
+
+# Terms both syntaxes carry the same way: an attachment (BT-125) and a classification (BT-158).
+
+
+def read_attachment(node: Node) -> model.Attachment:
+    mime_code = node.attribute(".", "mimeCode")
+    filename = node.attribute(".", "filename")
+    if mime_code is None:
+        raise missing("BT-125-1", f"{node.path}/@mimeCode")
+    if filename is None:
+        raise missing("BT-125-2", f"{node.path}/@filename")
+    with located(node.path):
+        return model.Attachment(
+            content_base64=node.required_text(".", "BT-125"),
+            mime_code=mime_code,
+            filename=filename,
+        )
+
+
+def read_classification(node: Node) -> model.Classification:
+    list_id = node.attribute(".", "listID")
+    if list_id is None:
+        raise missing("BT-158-1", f"{node.path}/@listID")
+    with located(node.path):
+        return model.Classification(
+            code=node.required_text(".", "BT-158"),
+            list_id=list_id,
+            list_version=node.attribute(".", "listVersionID"),
+        )

@@ -46,13 +46,13 @@ from digitrade.systems.einvoice.bindings.common import (
     missing,
     none_if_empty,
     parse_iso_date,
+    read_attachment,
+    read_classification,
     serialise,
 )
 from digitrade.systems.einvoice.en16931.model import (
     Address,
     AllowanceCharge,
-    Attachment,
-    Classification,
     Contact,
     CreditTransfer,
     Delivery,
@@ -501,22 +501,7 @@ def _supporting_document(node: Node) -> SupportingDocument:
             reference=node.required_text("cbc:ID", "BT-122"),
             description=node.text("cbc:DocumentDescription"),
             external_uri=node.text("cac:Attachment/cac:ExternalReference/cbc:URI"),
-            attachment=_attachment(embedded) if embedded is not None else None,
-        )
-
-
-def _attachment(node: Node) -> Attachment:
-    mime_code = node.attribute(".", "mimeCode")
-    filename = node.attribute(".", "filename")
-    if mime_code is None:
-        raise missing("BT-125-1", f"{node.path}/@mimeCode")
-    if filename is None:
-        raise missing("BT-125-2", f"{node.path}/@filename")
-    with located(node.path):
-        return Attachment(
-            content_base64=node.required_text(".", "BT-125"),
-            mime_code=mime_code,
-            filename=filename,
+            attachment=read_attachment(embedded) if embedded is not None else None,
         )
 
 
@@ -597,25 +582,13 @@ def _item(node: Node) -> Item:
             buyers_id=node.text("cac:BuyersItemIdentification/cbc:ID"),
             standard_id=node.identifier("cac:StandardItemIdentification/cbc:ID"),
             classifications=[
-                _classification(each)
+                read_classification(each)
                 for each in node.all("cac:CommodityClassification/cbc:ItemClassificationCode")
             ],
             origin_country=node.code("cac:OriginCountry/cbc:IdentificationCode"),
             attributes=[_item_attribute(each) for each in node.all("cac:AdditionalItemProperty")],
             vat_category=node.required_code("cac:ClassifiedTaxCategory/cbc:ID", "BT-151"),
             vat_rate=node.decimal("cac:ClassifiedTaxCategory/cbc:Percent", "BT-152"),
-        )
-
-
-def _classification(node: Node) -> Classification:
-    list_id = node.attribute(".", "listID")
-    if list_id is None:
-        raise missing("BT-158-1", f"{node.path}/@listID")
-    with located(node.path):
-        return Classification(
-            code=node.required_text(".", "BT-158"),
-            list_id=list_id,
-            list_version=node.attribute(".", "listVersionID"),
         )
 
 
