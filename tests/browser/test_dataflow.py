@@ -107,6 +107,9 @@ def test_wizard_decides_standard_contract_and_downloads_the_pack(exporter_page: 
         assert any(processor in archive.read(name).decode("utf-8") for name in html_names)
         docx = next(name for name in names if name.endswith(".docx"))
         assert archive.read(docx).startswith(b"PK"), "a .docx is itself a ZIP package"
+        pdfs = [name for name in names if name.endswith(".pdf")]
+        assert len(pdfs) == len(html_names), names  # every document also as PDF
+        assert all(archive.read(name).startswith(b"%PDF-") for name in pdfs)
 
 
 def test_bad_country_comes_back_as_the_form_and_saves_nothing(exporter_page: Page) -> None:

@@ -70,7 +70,7 @@ def get_assessment(assessment_id: int, session: DbSession, actor: ApiPrincipal) 
 
 @router.get(
     "/assessments/{assessment_id}/pack",
-    summary="Filing pack (ZIP of DOCX and HTML drafts) for a saved assessment",
+    summary="Filing pack (ZIP of DOCX, HTML and PDF drafts) for a saved assessment",
     response_class=Response,
 )
 def filing_pack(

@@ -317,7 +317,7 @@ def register_summary(
 
 
 def filing_pack(session: Session, *, actor: Principal, assessment_id: int, language: str) -> bytes:
-    """A ZIP of the draft documents the decision calls for (HTML and DOCX)."""
+    """A ZIP of the draft documents the decision calls for (HTML, DOCX and PDF)."""
     assessment = get_assessment(session, actor=actor, assessment_id=assessment_id)
     request = assessment.request
     transfer = request.get("transfer", {})

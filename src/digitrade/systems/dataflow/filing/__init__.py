@@ -1,5 +1,5 @@
 """Filing packs: draft PIPIA reports, standard contract annexes and security assessment
-self-assessment outlines, in English and Simplified Chinese, as HTML and DOCX."""
+self-assessment outlines, in English and Simplified Chinese, as HTML, DOCX and PDF."""
 
 from digitrade.systems.dataflow.filing.model import (
     CheckedInput,

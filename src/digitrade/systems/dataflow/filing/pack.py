@@ -1,4 +1,4 @@
-"""Build the filing pack a decision calls for: each draft as HTML and as DOCX."""
+"""Build the filing pack a decision calls for: each draft as HTML, DOCX and PDF."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from digitrade.systems.dataflow.filing.model import (
 )
 from digitrade.systems.dataflow.filing.render_docx import render_docx
 from digitrade.systems.dataflow.filing.render_html import render_html
+from digitrade.systems.dataflow.filing.render_pdf import render_pdf
 
 _STANDARD_CONTRACT = frozenset(
     {FilingPathway.STANDARD_CONTRACT, FilingPathway.STANDARD_CONTRACT_OR_CERTIFICATION}
@@ -42,7 +43,8 @@ def documents_for(answers: CheckedInput) -> tuple[Callable[[CheckedInput], Docum
 
 
 def build_pack(answers: FilingInput) -> dict[str, bytes]:
-    """File names (``pipia-report.docx``, ``pipia-report.html``, ...) mapped to their bytes.
+    """File names (``pipia-report.docx``, ``pipia-report.html``, ``pipia-report.pdf``, ...)
+    mapped to their bytes.
 
     Raises ``FilingInputError`` for bad input, for a prohibited export, and when nothing is to
     be filed (no personal information and no pathway that needs a document).
@@ -58,4 +60,5 @@ def build_pack(answers: FilingInput) -> dict[str, bytes]:
         document = draft(checked)
         pack[f"{document.file_stem}.html"] = render_html(document)
         pack[f"{document.file_stem}.docx"] = render_docx(document)
+        pack[f"{document.file_stem}.pdf"] = render_pdf(document)
     return pack
