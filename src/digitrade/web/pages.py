@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 from digitrade.core import audit
 from digitrade.core.audit import AuditEvent
 from digitrade.core.auth import service
-from digitrade.core.auth.dependencies import DbSession, check_csrf, platform, session_principal
+from digitrade.core.auth.dependencies import (
+    DbSession,
+    ReadSession,
+    check_csrf,
+    platform,
+    session_principal,
+)
 from digitrade.core.auth.models import Organisation
 from digitrade.core.auth.permissions import AUDIT_READ, KEY_MANAGE, Role
 from digitrade.core.auth.principal import Principal
@@ -47,6 +53,14 @@ def current_page_principal(request: Request, session: DbSession) -> Principal:
 
 
 Viewer = Annotated[Principal, Depends(current_page_principal)]
+
+
+def reading_page_principal(request: Request, session: ReadSession) -> Principal:
+    return current_page_principal(request, session)
+
+
+# For pages whose POST stores nothing (checking an uploaded file): no write lock is taken.
+ReadingViewer = Annotated[Principal, Depends(reading_page_principal)]
 
 
 def login_redirect(request: Request) -> RedirectResponse:

@@ -63,10 +63,14 @@ def test_peppol_version_is_selectable_and_named(run):
     ).items()
 
 
-def test_missing_file_is_one_line_and_non_zero(run, tmp_path):
-    result = run("validate", str(tmp_path / "absent.xml"))
-    assert result.exit_code != 0
-    assert result.stderr.startswith("error: cannot read")
+def test_an_unreadable_file_is_reported_invalid_and_the_batch_goes_on(run, tmp_path):
+    good = str(kit("peppol/examples/base-example.xml"))
+    result = run("validate", str(tmp_path / "absent.xml"), good, "--format", "json")
+    assert result.exit_code == 1
+    absent, valid = json.loads(result.stdout)
+    assert absent["valid"] is False and absent["findings"][0]["rule"] == "einvoice.unreadable-file"
+    assert "cannot read" in absent["findings"][0]["message"]
+    assert valid["valid"] is True
 
 
 def test_rules_list(run):

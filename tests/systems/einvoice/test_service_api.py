@@ -310,3 +310,82 @@ def test_seller_terms_left_out_come_from_the_organisation(client, db, world, api
     ).text
     assert "<cbc:RegistrationName>Organisation A</cbc:RegistrationName>" in document
     assert "<cbc:CompanyID>CN91310115MA1LG0DEMO</cbc:CompanyID>" in document
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"buyer_reference": "a\u0000b"}, "invoice.buyer_reference"),
+        ({"seller": "not an object"}, "invoice.seller"),
+    ],
+)
+def test_input_that_cannot_be_written_names_the_field(client, world, api_key, change, field):
+    token = api_key(Role.EDITOR)
+    response = client.post(
+        "/api/einvoice/invoices", headers=bearer(token), json=issue_body(world.org_a, **change)
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"].startswith(field)
+
+
+@pytest.mark.parametrize(
+    ("where", "value"), [("quantity", "1e30"), ("quantity", "1e-30"), ("quantity", "NaN")]
+)
+def test_numbers_beyond_what_stays_exact_are_refused(client, world, api_key, where, value):
+    token = api_key(Role.EDITOR)
+    body = issue_body(world.org_a)
+    body["invoice"]["lines"][0][where] = value
+    response = client.post("/api/einvoice/invoices", headers=bearer(token), json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == f"invoice.lines.0.{where}"
+
+
+def test_a_given_line_net_amount_is_refused(client, world, api_key):
+    token = api_key(Role.EDITOR)
+    body = issue_body(world.org_a)
+    body["invoice"]["lines"][1]["net_amount"] = "999"
+    response = client.post("/api/einvoice/invoices", headers=bearer(token), json=body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "invoice.lines.1.net_amount"
+
+
+def test_another_sellers_invoice_looks_absent(client, world, api_key, platform_log):
+    issued = client.post(
+        "/api/einvoice/invoices", headers=bearer(api_key(Role.EDITOR)), json=issue_body(world.org_a)
+    ).json()
+    outsider = api_key(Role.OWNER, organisation_id=world.org_b)
+    for url in (
+        f"/api/einvoice/invoices/{issued['id']}",
+        f"/api/einvoice/invoices/{issued['id']}/document",
+        "/api/einvoice/invoices/999999",
+    ):
+        assert client.get(url, headers=bearer(outsider)).status_code == 404
+    assert client.get("/api/einvoice/invoices/99999999999999999999").status_code == 422
+
+
+def test_a_valid_invoice_missing_a_term_the_target_needs_is_not_converted(client):
+    data = kit(PEPPOL_EXAMPLE).read_bytes()
+    cii = client.post("/api/einvoice/convert?to=cii", content=data).content
+    without_reference = cii.replace(b"<ram:BuyerReference>0150abc</ram:BuyerReference>", b"")
+    assert without_reference != cii
+    response = client.post("/api/einvoice/convert?to=ubl", content=without_reference)
+    assert response.status_code == 422
+    assert response.json()["code"] == "einvoice.not-convertible"
+    assert "BT-10" in response.json()["detail"]
+
+
+def test_a_fapiao_is_imported_and_one_that_does_not_add_up_is_refused(client):
+    from digitrade.systems.einvoice import fapiao
+    from tests.systems.einvoice.fapiao.samples import software_services
+
+    good = fapiao.write_json(software_services())
+    imported = client.post("/api/einvoice/fapiao/import?to=ubl", content=good)
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["validation"]["valid"] is True
+    document = json.loads(good)
+    document["total_amount"] = "5.00"
+    refused = client.post(
+        "/api/einvoice/fapiao/import", content=json.dumps(document, ensure_ascii=False).encode()
+    )
+    assert refused.status_code == 422, refused.text
+    assert "total_amount" in {issue["field"] for issue in refused.json()["errors"]}

@@ -53,6 +53,16 @@ def get_session(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A transaction that only reads, whatever the method: for POSTs that store nothing (checking
+    an uploaded file), so a slow or large upload never holds the database's write lock."""
+    with transaction(platform(request).session_factory, write=False) as session:
+        yield session
+
+
+ReadSession = Annotated[Session, Depends(get_read_session, scope="function")]
+
+
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, created on first use."""
     token = request.session.get("csrf")

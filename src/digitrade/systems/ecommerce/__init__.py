@@ -5,26 +5,77 @@ small-firm exports).
 The pure engines live here: the retail-import tax and limits engine (``tax``), customs modes
 (``modes``), returns timing (``returns``), the CEB message standard (``ceb``), three-order
 matching (``matching``) and air dangerous-goods screening (``dangerous_goods``). None of them
-touches a database or the network.
+touches a database or the network. ``service`` stores orders and their messages, re-checks them
+as counterparts arrive, and keeps each buyer's annual total (``models``: ``ecommerce_order``,
+``ecommerce_item``, ``ecommerce_quota``); ``api`` serves them under ``/api/ecommerce``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from digitrade.core.ledger.kinds import EntryKind
 from digitrade.core.registry import SystemModule
-from digitrade.systems.ecommerce import cli
+from digitrade.systems.ecommerce import api, cli
 from digitrade.systems.ecommerce.dangerous_goods import EDITIONS
+from digitrade.systems.ecommerce.models import ClearanceOrder
+from digitrade.systems.ecommerce.permissions import PERMISSIONS
+from digitrade.systems.ecommerce.service import RELEASED_KIND
 from digitrade.systems.ecommerce.tax import regime_on
+
+_DIGEST = {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"}
+_MONEY = {"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$"}
+
+LEDGER_KINDS = (
+    EntryKind(
+        RELEASED_KIND,
+        1,
+        "A retail-import order released after three-order matching: platform organisation, "
+        "order number, customs mode, dutiable value and tax, and the SHA-256 of each of the four "
+        "CEB messages as received (the buyer's identity is not logged).",
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [
+                "organisation",
+                "orderNo",
+                "mode",
+                "dutiableValue",
+                "taxTotal",
+                "messageDigests",
+            ],
+            "properties": {
+                "organisation": {"type": "integer"},
+                "orderNo": {"type": "string"},
+                "mode": {"type": "string"},
+                "dutiableValue": _MONEY,
+                "taxTotal": _MONEY,
+                "messageDigests": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["order", "payment", "waybill", "inventory"],
+                    "properties": {
+                        "order": _DIGEST,
+                        "payment": _DIGEST,
+                        "waybill": _DIGEST,
+                        "inventory": _DIGEST,
+                    },
+                },
+            },
+        },
+    ),
+)
 
 
 def _status(session: Session) -> tuple[bool, str]:
     regime = regime_on(dt.date.today())
+    orders = session.scalar(select(func.count(ClearanceOrder.id))) or 0
     return True, (
         f"limits RMB {regime.transaction_limit:,} / {regime.annual_limit:,} "
-        f"({regime.instrument}); {len(EDITIONS)} DGR editions; command line only"
+        f"({regime.instrument}); {len(EDITIONS)} DGR editions; {orders} orders"
     )
 
 
@@ -32,11 +83,15 @@ module = SystemModule(
     name="ecommerce",
     title="Cross-border e-commerce clearance",
     title_zh="跨境电商通关",
-    summary="Retail-import tax and limits, three-order matching, CEB messages, returns timing and "
-    "air dangerous-goods screening (command line).",
-    summary_zh="跨境零售进口税费与限额、三单比对、CEB 报文、退货时限与航空危险品筛查（命令行）。",
+    summary="Retail-import tax and limits, three-order matching of stored CEB messages, buyers' "
+    "annual quota, returns and air dangerous-goods screening.",
+    summary_zh="跨境零售进口税费与限额、CEB 报文三单比对、个人年度限额、退货与航空危险品筛查。",
     plan_item="Optimize cross-border e-commerce air and sea freight supervision; streamline "
     "returns of direct-purchase imports",
+    api=api.router,
     cli=cli.app,
+    permissions=PERMISSIONS,
     status=_status,
+    ledger_kinds=LEDGER_KINDS,
+    docs_path="docs/systems/ecommerce.md",
 )

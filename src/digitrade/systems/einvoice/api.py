@@ -7,12 +7,12 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, status
+from fastapi import APIRouter, Body, Depends, Query, Request, status
+from fastapi import Path as PathParam
 from fastapi.responses import Response
 
-from digitrade.core.auth.dependencies import ApiPrincipal, DbSession, platform
+from digitrade.core.auth.dependencies import ApiPrincipal, DbSession, ReadSession, platform
 from digitrade.core.auth.schemas import Page
-from digitrade.core.errors import validation_error
 from digitrade.systems.einvoice import service
 from digitrade.systems.einvoice.schemas import (
     ISSUE_EXAMPLE,
@@ -23,29 +23,15 @@ from digitrade.systems.einvoice.schemas import (
     TargetFormat,
     VerificationResult,
 )
+from digitrade.web.uploads import FILE_BODY, read_upload
 
 router = APIRouter(tags=["einvoice"])
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 50 * 1024 * 1024
 Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=2**63 - 1)]
+InvoiceId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
 
-# Every file-taking endpoint accepts the file as the raw body or as multipart field "file".
-FILE_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/xml": {"schema": {"type": "string"}},
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            },
-        },
-    }
-}
 MEDIA_TYPES = {
     "ubl": "application/xml",
     "cii": "application/xml",
@@ -54,28 +40,14 @@ MEDIA_TYPES = {
 }
 
 
-async def read_document(request: Request, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
-    """The uploaded file: multipart field ``file`` or the whole body; refused over ``limit``."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit + 64_000:
-        raise validation_error("file", f"larger than {limit // (1024 * 1024)} MB")
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise validation_error("file", "attach the invoice as form field 'file'")
-        data = await upload.read(limit + 1)
-    else:
-        data = await request.body()
-    if len(data) > limit:
-        raise validation_error("file", f"larger than {limit // (1024 * 1024)} MB")
-    if not data:
-        raise validation_error("file", "empty: send the invoice file")
-    return data
-
-
 def _root(request: Request) -> Path:
     return service.rule_pack_root(platform(request).settings.data_dir)
+
+
+def warm_validator(request: Request) -> None:
+    """Compile the rule packs before the request's write transaction opens (a no-op once warm),
+    so issuing never compiles stylesheets while holding the database's write lock."""
+    service.warm_up(_root(request))
 
 
 def _versions(peppol: str | None, en16931: str | None) -> dict[str, str] | None:
@@ -99,7 +71,7 @@ async def validate(
     peppol_version: Annotated[str | None, Query(examples=["3.0.19"])] = None,
     en16931_version: Annotated[str | None, Query(examples=["1.3.16"])] = None,
 ) -> dict[str, Any]:
-    data = await read_document(request)
+    data = await read_upload(request, limit=MAX_DOCUMENT_BYTES, what="the invoice")
     report = service.validate(
         data,
         root=_root(request),
@@ -126,7 +98,7 @@ async def convert(
     to: TargetFormat,
     envelope: Annotated[str | None, Query(pattern="^json$")] = None,
 ) -> Response:
-    data = await read_document(request)
+    data = await read_upload(request, limit=MAX_DOCUMENT_BYTES, what="the invoice")
     body, notes = service.convert(data, to, root=_root(request))
     if envelope == "json":
         return Response(
@@ -146,7 +118,7 @@ async def convert(
 async def import_fapiao(
     request: Request, to: Annotated[str, Query(pattern="^(ubl|cii)$")] = "ubl"
 ) -> dict[str, Any]:
-    data = await read_document(request)
+    data = await read_upload(request, limit=MAX_DOCUMENT_BYTES, what="the invoice")
     body, notes, report = service.import_fapiao(data, target=to, root=_root(request))
     return {"document": body.decode("utf-8"), "notes": notes, "validation": report.to_json()}
 
@@ -157,8 +129,8 @@ async def import_fapiao(
     summary="Was this exact file issued on this platform? With the ledger inclusion proof",
     openapi_extra=FILE_BODY,
 )
-async def verify(request: Request, session: DbSession) -> VerificationResult:
-    data = await read_document(request)
+async def verify(request: Request, session: ReadSession) -> VerificationResult:
+    data = await read_upload(request, limit=MAX_DOCUMENT_BYTES, what="the invoice")
     return service.verify_file(session, data)
 
 
@@ -175,6 +147,7 @@ async def verify(request: Request, session: DbSession) -> VerificationResult:
 )
 def issue(
     request: Request,
+    _warm: Annotated[None, Depends(warm_validator)],
     session: DbSession,
     actor: ApiPrincipal,
     body: Annotated[IssueRequest, Body(openapi_examples={"services": {"value": ISSUE_EXAMPLE}})],
@@ -197,7 +170,7 @@ def list_invoices(
 
 
 @router.get("/invoices/{invoice_id}", response_model=IssuedRead)
-def get_invoice(invoice_id: int, session: DbSession, actor: ApiPrincipal) -> IssuedRead:
+def get_invoice(invoice_id: InvoiceId, session: DbSession, actor: ApiPrincipal) -> IssuedRead:
     return service.get_issued(session, actor=actor, invoice_id=invoice_id)
 
 
@@ -207,7 +180,7 @@ def get_invoice(invoice_id: int, session: DbSession, actor: ApiPrincipal) -> Iss
     response_class=Response,
 )
 def invoice_document(
-    invoice_id: int,
+    invoice_id: InvoiceId,
     session: DbSession,
     actor: ApiPrincipal,
     syntax: Annotated[str, Query(pattern="^(ubl|cii)$")] = "ubl",
@@ -242,7 +215,7 @@ async def install_rule_packs(
     if not actor.is_platform_admin:
         # Refuse before reading a large upload.
         service.install_rule_packs(session, actor=actor, source=Path(), root=_root(request))
-    data = await read_document(request, MAX_ARCHIVE_BYTES)
+    data = await read_upload(request, limit=MAX_ARCHIVE_BYTES, what="the rule-pack archive")
     suffix = ".zip" if data[:2] == b"PK" else ".tar.gz"
     with tempfile.TemporaryDirectory() as folder:
         archive = Path(folder) / f"rule-packs{suffix}"

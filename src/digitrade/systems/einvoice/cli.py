@@ -63,7 +63,11 @@ def _write_or_print(body: bytes, out: Path | None) -> None:
 def file_report(path: str, *, profile: str, versions: dict[str, str] | None) -> dict[str, Any]:
     """The report of one file; a file that cannot be read at all is an invalid one, not a crash
     of the whole batch."""
-    data = _read_bytes(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return _unreadable(path, "einvoice.unreadable-file", f"cannot read {path}: {exc.strerror}")
     try:
         report = service.validate(
             data, root=_root(), profile=profile_of(profile), versions=versions
@@ -71,24 +75,29 @@ def file_report(path: str, *, profile: str, versions: dict[str, str] | None) -> 
     except DomainError as exc:
         if exc.code.startswith("einvoice.rule-pack"):
             raise  # a missing or damaged rule pack stops the run: never a silent pass
-        return {
-            "file": path,
-            "valid": False,
-            "syntax": None,
-            "rule_packs": [],
-            "findings": [
-                {
-                    "rule": exc.code,
-                    "severity": "fatal",
-                    "location": "/",
-                    "message": exc.detail,
-                    "test": "",
-                    "layer": "input",
-                }
-            ],
-            "summary": {"fatal": 1, "warning": 0, "information": 0},
-        }
+        return _unreadable(path, exc.code, exc.detail)
     return {"file": path, **report.to_json()}
+
+
+def _unreadable(path: str, rule: str, message: str) -> dict[str, Any]:
+    """The report of a file that could not be validated at all: invalid, with the reason."""
+    return {
+        "file": path,
+        "valid": False,
+        "syntax": None,
+        "rule_packs": [],
+        "findings": [
+            {
+                "rule": rule,
+                "severity": "fatal",
+                "location": "/",
+                "message": message,
+                "test": "",
+                "layer": "input",
+            }
+        ],
+        "summary": {"fatal": 1, "warning": 0, "information": 0},
+    }
 
 
 @app.command("validate")
@@ -202,6 +211,7 @@ def issue(
         raise fail(f"{file} is not JSON: {exc.msg} at line {exc.lineno}") from None
     if not isinstance(body, dict):
         raise fail("the request must be a JSON object")
+    service.warm_up(_root())  # compile the rules before the write transaction takes its lock
     with db_session() as session:
         org_id = organisation_id_for_slug(session, organisation)
         body = {"profile": "peppol", **body, "organisation_id": org_id}

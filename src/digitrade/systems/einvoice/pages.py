@@ -4,6 +4,7 @@ verify a received file."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -12,13 +13,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from digitrade.core.auth.dependencies import DbSession, check_csrf, platform
+from digitrade.core.auth.dependencies import DbSession, ReadSession, check_csrf, platform
 from digitrade.core.auth.service import list_organisations
 from digitrade.core.errors import DomainError, validation_error
 from digitrade.systems.einvoice import service
 from digitrade.systems.einvoice.permissions import ISSUE, READ
 from digitrade.systems.einvoice.schemas import IssueRequest, profile_of
-from digitrade.web.pages import Viewer, login_redirect
+from digitrade.web.pages import ReadingViewer, Viewer, login_redirect
 from digitrade.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +39,8 @@ VAT_CATEGORY_LABELS = {
     "M": "Ceuta and Melilla tax",
     "B": "Transferred (VAT), Italy",
 }
-FORM_VAT_CATEGORIES = ("S", "Z", "E", "G", "O", "AE", "K")
+# E and K need terms the form does not ask for (exemption reason; delivery date and country).
+FORM_VAT_CATEGORIES = ("S", "Z", "G", "O", "AE")
 FORM_UNITS = {
     "C62": "piece (C62)",
     "HUR": "hour (HUR)",
@@ -96,7 +98,7 @@ def validate_page(request: Request, viewer: Viewer) -> Response:
 
 
 @router.post("/validate", response_class=HTMLResponse)
-async def validate_submit(request: Request, viewer: Viewer) -> Response:
+async def validate_submit(request: Request, viewer: ReadingViewer) -> Response:
     context = _context({"packs": service.list_rule_packs(_root(request))})
     fields: dict[str, str] = {}
     try:
@@ -198,8 +200,13 @@ def create_page(request: Request, session: DbSession, viewer: Viewer) -> Respons
     return _create_form(request, session, viewer, {"currency": "USD", "profile": "peppol"})
 
 
+THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
 def _decimal(form: dict[str, str], name: str) -> Decimal | str:
-    text = form.get(name, "").strip().replace(",", "")
+    text = form.get(name, "").strip()
+    if THOUSANDS.match(text):
+        text = text.replace(",", "")  # 1,250.50; a decimal comma (10,5) is left to be refused
     try:
         return Decimal(text)
     except InvalidOperation:
@@ -250,7 +257,7 @@ def request_from_form(form: dict[str, str], organisation_id: int) -> dict[str, A
                     "name": name,
                     "vat_category": category,
                     "vat_rate": "0"
-                    if category in ("Z", "E", "G", "AE", "K")
+                    if category in ("Z", "G", "AE")
                     else (None if category == "O" else _decimal(form, f"line{n}_rate")),
                 },
             }
@@ -350,7 +357,7 @@ def verify_page(request: Request, viewer: Viewer) -> Response:
 
 
 @router.post("/verify", response_class=HTMLResponse)
-async def verify_submit(request: Request, session: DbSession, viewer: Viewer) -> Response:
+async def verify_submit(request: Request, session: ReadSession, viewer: ReadingViewer) -> Response:
     try:
         fields, data = await _upload(request)
         check_csrf(request, fields.get("csrf_token"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from contextlib import suppress
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -78,6 +79,15 @@ def validator(root: Path) -> Validator:
     return Validator(root)
 
 
+def warm_up(root: Path) -> None:
+    """Compile the installed packs now (cheap once done); without packs there is nothing to do,
+    and the validation itself then says which pack is missing."""
+    # A missing or damaged pack is reported by the validation that needs it.
+    with suppress(DomainError):
+        if rulepacks.list_installed(root):
+            validator(root).warm_up()
+
+
 # --- validation and conversion (no storage) ----------------------------------------------
 
 
@@ -120,7 +130,10 @@ def convert(data: bytes, target: TargetFormat, *, root: Path) -> tuple[bytes, li
     Returns the new document and the mapping notes (what the target cannot carry)."""
     invoice, _ = read_model(data, root=root)
     if target in ("ubl", "cii"):
-        return bindings.write_invoice(invoice, target), []
+        try:
+            return bindings.write_invoice(invoice, target), []
+        except bindings.BindingError as exc:  # valid EN 16931, but lacks a term the target needs
+            raise NotConvertible(str(exc)) from exc
     representation, notes = fapiao.from_en16931(invoice)
     body = (
         fapiao.write_xml(representation)
@@ -134,9 +147,18 @@ def import_fapiao(
     data: bytes, *, target: str, root: Path
 ) -> tuple[bytes, list[dict[str, Any]], ValidationReport]:
     """A fully digitalised e-invoice (XML or JSON) as an EN 16931 UBL or CII file, validated."""
-    representation = fapiao.read_any(data)
+    representation, findings = fapiao.read_fapiao(data)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise ValidationFailed(
+            "the fapiao does not add up: " + "; ".join(f.message_en for f in errors),
+            fields=[FieldIssue(f.field, f.message_en) for f in errors],
+        )
     invoice, notes = fapiao.to_en16931(representation)
-    body = bindings.write_invoice(invoice, "cii" if target == "cii" else "ubl")
+    try:
+        body = bindings.write_invoice(invoice, "cii" if target == "cii" else "ubl")
+    except bindings.BindingError as exc:
+        raise NotConvertible(str(exc)) from exc
     return body, [note.as_dict() for note in notes], validate(body, root=root, profile="en16931")
 
 
@@ -206,27 +228,57 @@ def _field_issues(error: ValidationError, prefix: str) -> list[FieldIssue]:
 
 
 def _seller_defaults(organisation: Organisation, draft: dict[str, Any]) -> dict[str, Any]:
-    seller = dict(draft.get("seller") or {})
+    given = draft.get("seller") or {}
+    if not isinstance(given, dict):
+        raise ValidationFailed(
+            "invoice.seller: must be an object",
+            fields=[FieldIssue("invoice.seller", "must be an object")],
+        )
+    seller = dict(given)
     seller.setdefault("name", organisation.name)
     seller.setdefault("address", {"country": organisation.country})
     uscc = organisation.unified_social_credit_code
     if uscc and "legal_registration" not in seller:
         seller["legal_registration"] = {"value": uscc}
-    if uscc and not (seller.get("vat_id") or seller.get("tax_registration_id")):
-        # China's VAT registration number is the USCC; BR-CO-09 wants the country prefix.
-        seller["vat_id"] = "CN" + uscc
+    if uscc and not ({"vat_id", "tax_registration_id"} & seller.keys()):
+        if _has_category(draft, "O"):
+            # Outside the scope of VAT: no VAT identifier may be given (BR-O-02).
+            seller["tax_registration_id"] = uscc
+        else:
+            # China's VAT registration number is the USCC; BR-CO-09 wants the country prefix.
+            seller["vat_id"] = "CN" + uscc
     return {**draft, "seller": seller}
+
+
+def _lines_of(draft: dict[str, Any]) -> list[Any]:
+    lines = draft.get("lines")
+    return lines if isinstance(lines, list) else []
+
+
+def _has_category(draft: dict[str, Any], category: str) -> bool:
+    lines = _lines_of(draft)
+    items = [line.get("item") for line in lines if isinstance(line, dict)]
+    others = [*(draft.get("allowances") or []), *(draft.get("charges") or [])]
+    return any(
+        isinstance(part, dict) and part.get("vat_category") == category for part in items + others
+    )
 
 
 def build_invoice(request: IssueRequest, number: str, organisation: Organisation) -> Invoice:
     """The complete EN 16931 invoice for a request: checked, numbered and computed."""
     draft = _seller_defaults(organisation, dict(request.invoice))
-    for computed in ("number", "totals", "vat_breakdown"):
-        if computed in draft:
-            raise ValidationFailed(
-                f"invoice.{computed}: assigned by the platform; leave it out",
-                fields=[FieldIssue(f"invoice.{computed}", "assigned by the platform")],
-            )
+    computed = [name for name in ("number", "totals", "vat_breakdown") if name in draft]
+    lines = _lines_of(draft)
+    computed += [
+        f"lines.{index}.net_amount"
+        for index, line in enumerate(lines)
+        if isinstance(line, dict) and "net_amount" in line
+    ]
+    if computed:
+        raise ValidationFailed(
+            f"invoice.{computed[0]}: computed by the platform; leave it out",
+            fields=[FieldIssue(f"invoice.{name}", "computed by the platform") for name in computed],
+        )
     if request.profile == "peppol":
         draft.setdefault("specification_id", PEPPOL_BIS3_SPECIFICATION)
         draft.setdefault("process_id", PEPPOL_BIS3_PROCESS)
@@ -268,7 +320,7 @@ def issue(session: Session, *, actor: Principal, request: IssueRequest, root: Pa
     invoice = build_invoice(request, number, organisation)
     try:
         document = bindings.write_invoice(invoice, "ubl")
-    except bindings.BindingError as exc:  # a term the profile requires is missing
+    except ValueError as exc:  # BindingError: a term the profile requires is missing
         raise InvoiceRejected(str(exc), fields=[FieldIssue("invoice", str(exc))]) from exc
     report = validate(document, root=root, profile=request.profile)
     if not report.valid:
@@ -370,9 +422,9 @@ def list_issued(
 
 def get_issued_row(session: Session, *, actor: Principal, invoice_id: int) -> IssuedInvoice:
     row = session.get(IssuedInvoice, invoice_id)
-    if row is None:
+    # Another seller's invoice answers as if it did not exist: ids do not reveal volumes.
+    if row is None or not actor.can(READ, row.organisation_id):
         raise NotFound(f"invoice {invoice_id} does not exist")
-    actor.require(READ, row.organisation_id)
     return row
 
 

@@ -42,7 +42,13 @@ class CalculationError(ValueError):
     """The invoice cannot be completed: the message says which term is wrong."""
 
 
+# Totals stay below this so that they are exact wherever they are stored (15 significant digits).
+LARGEST_TOTAL = Decimal(10) ** 13
+
+
 def money(value: Decimal) -> Decimal:
+    if not value.is_finite() or abs(value) >= LARGEST_TOTAL:
+        raise CalculationError(f"an amount of {value:E} is beyond what an invoice may carry")
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -163,12 +169,12 @@ def complete(
         for c in invoice.charges
     ]
     breakdown = vat_breakdown(lines, allowances, charges, exemptions or {})
-    line_total = sum((line.net_amount or ZERO for line in lines), start=ZERO)
+    line_total = money(sum((line.net_amount or ZERO for line in lines), start=ZERO))
     allowance_total = sum((a.amount or ZERO for a in allowances), start=ZERO)
     charge_total = sum((c.amount or ZERO for c in charges), start=ZERO)
-    tax_exclusive = line_total - allowance_total + charge_total
+    tax_exclusive = money(line_total - allowance_total + charge_total)
     vat_total = sum((b.tax_amount for b in breakdown), start=ZERO)
-    tax_inclusive = tax_exclusive + vat_total
+    tax_inclusive = money(tax_exclusive + vat_total)
     paid = money(prepaid) if prepaid else None
     totals = Totals(
         line_total=line_total,
@@ -185,7 +191,7 @@ def complete(
         ),
         tax_inclusive=tax_inclusive,
         prepaid=paid,
-        payable=tax_inclusive - (paid or ZERO),
+        payable=money(tax_inclusive - (paid or ZERO)),
     )
     return invoice.model_copy(
         update={

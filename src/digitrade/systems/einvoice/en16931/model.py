@@ -12,10 +12,11 @@ issued leaves them out and ``calculation.complete`` computes them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from digitrade.systems.einvoice.en16931 import codelists
 
@@ -24,6 +25,12 @@ PEPPOL_BIS3_SPECIFICATION = (
     "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 )
 PEPPOL_BIS3_PROCESS = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+
+# Characters XML 1.0 cannot carry (C0 controls other than tab, newline, carriage return).
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Bounds that keep every amount exact through computation and storage (15 significant digits).
+LARGEST = Decimal(10) ** 12
+DECIMAL_PLACES = 10
 
 # UNTDID 1001 codes that a UBL CreditNote (rather than an Invoice) carries.
 CREDIT_NOTE_TYPES = frozenset(codelists.CREDIT_NOTE_TYPE_CODES)
@@ -56,9 +63,29 @@ Text = Annotated[str, Field(min_length=1, max_length=10_000)]
 
 
 class Term(BaseModel):
-    """Base of every model object: unknown fields are errors, values are checked on assignment."""
+    """Base of every model object: unknown fields are errors, values are checked on assignment.
+
+    Every text must be writable as XML 1.0 and every number must be finite and within
+    ``LARGEST`` with at most ``DECIMAL_PLACES`` decimals, so that a value the model accepts can
+    always be computed, written and stored exactly.
+    """
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _writable(cls, value: object) -> object:
+        if isinstance(value, str) and XML_FORBIDDEN.search(value):
+            raise ValueError("contains a control character XML cannot carry")
+        if isinstance(value, Decimal):
+            if not value.is_finite():
+                raise ValueError("must be a finite number")
+            if abs(value) >= LARGEST:
+                raise ValueError(f"must be less than {LARGEST:,} in size")
+            exponent = value.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -DECIMAL_PLACES:
+                raise ValueError(f"has more than {DECIMAL_PLACES} decimals")
+        return value
 
 
 class Identifier(Term):

@@ -1,0 +1,169 @@
+"""E-commerce clearance API under ``/api/ecommerce``.
+
+Stored clearance (messages, orders, catalogue, quota, returns) is for members of the platform
+organisation; ``assess-order``, ``check-return`` and ``screen-air`` are pure computations with the
+command line's JSON contracts, open to anyone.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, status
+
+from digitrade.core.auth.dependencies import ApiPrincipal, DbSession
+from digitrade.core.auth.schemas import Page
+from digitrade.core.errors import validation_error
+from digitrade.systems.ecommerce import dangerous_goods, returns, service, tax
+from digitrade.systems.ecommerce.ceb.xmlsafe import DEFAULT_MAX_BYTES
+from digitrade.systems.ecommerce.permissions import DECLARE
+from digitrade.systems.ecommerce.schemas import (
+    CatalogueItemRead,
+    CatalogueItemWrite,
+    OrderDetail,
+    OrderRead,
+    QuotaRead,
+    ReturnCreate,
+    ReturnResult,
+)
+from digitrade.web.uploads import FILE_BODY, read_upload
+
+router = APIRouter(tags=["ecommerce"])
+MAX_JSON_BYTES = 1024 * 1024
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0)]
+
+JSON_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+
+
+async def read_json(request: Request) -> Any:
+    """The JSON body, numbers read as Decimal (money never passes through a float)."""
+    data = await request.body()
+    if len(data) > MAX_JSON_BYTES:
+        raise validation_error("body", f"larger than {MAX_JSON_BYTES:,} bytes")
+    try:
+        return json.loads(data.decode("utf-8"), parse_float=Decimal)
+    except UnicodeDecodeError:
+        raise validation_error("body", "not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise validation_error("body", f"not JSON: {exc.msg} at line {exc.lineno}") from None
+
+
+@router.post(
+    "/messages",
+    response_model=OrderDetail,
+    status_code=status.HTTP_201_CREATED,
+    summary="Receive a CEB311, 411, 511 or 621 and re-run three-order matching on its order",
+    description=(
+        "Send the message as the body (application/xml) or as multipart field `file`. It is "
+        "validated, stored against its order (`orderNo`) and the order re-checked: `pending` "
+        "while a counterpart is missing, `released` when all four match (tax assessed from the "
+        "item catalogue, the buyer's annual total reserved), `rejected` when a check fails."
+    ),
+    openapi_extra=FILE_BODY,
+)
+async def submit_message(
+    request: Request, session: DbSession, actor: ApiPrincipal, organisation_id: int
+) -> OrderDetail:
+    actor.require(DECLARE, organisation_id)  # refuse before reading the upload
+    data = await read_upload(request, limit=DEFAULT_MAX_BYTES, what="the CEB message")
+    return service.submit_message(session, actor=actor, organisation_id=organisation_id, data=data)
+
+
+@router.get("/orders", response_model=Page[OrderRead])
+def list_orders(
+    session: DbSession,
+    actor: ApiPrincipal,
+    organisation_id: int,
+    status: Annotated[
+        str | None, Query(pattern="^(pending|accepted|rejected|released|returned)$")
+    ] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[OrderRead]:
+    items, total = service.list_orders(
+        session,
+        actor=actor,
+        organisation_id=organisation_id,
+        status=status,
+        limit=limit,
+        offset=offset,
+    )
+    return Page[OrderRead](items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/orders/{order_id}", response_model=OrderDetail)
+def get_order(order_id: int, session: DbSession, actor: ApiPrincipal) -> OrderDetail:
+    return service.get_order(session, actor=actor, order_id=order_id)
+
+
+@router.post(
+    "/orders/{order_id}/returns",
+    response_model=ReturnResult,
+    summary="Return a released order (GAC 2020 No.45); accepted returns credit the annual total",
+)
+def submit_return(
+    order_id: int, body: ReturnCreate, session: DbSession, actor: ApiPrincipal
+) -> ReturnResult:
+    return service.submit_return(session, actor=actor, order_id=order_id, data=body)
+
+
+@router.put(
+    "/items/{item_no}",
+    response_model=CatalogueItemRead,
+    summary="Tax data of one catalogue item (tariff code, rates, excise) used to assess orders",
+)
+def put_item(
+    item_no: str,
+    body: CatalogueItemWrite,
+    session: DbSession,
+    actor: ApiPrincipal,
+    organisation_id: int,
+) -> CatalogueItemRead:
+    return service.put_item(
+        session, actor=actor, organisation_id=organisation_id, item_no=item_no, data=body
+    )
+
+
+@router.get("/quota/{buyer_id}", response_model=QuotaRead, summary="A buyer's annual total")
+def get_quota(
+    buyer_id: str,
+    session: DbSession,
+    actor: ApiPrincipal,
+    year: Annotated[int, Query(ge=2016, le=2100)],
+) -> QuotaRead:
+    return service.get_quota(session, actor=actor, buyer_id=buyer_id, year=year)
+
+
+@router.post(
+    "/assess-order",
+    summary="Retail-import tax and limits of one order (the CLI's assess-order contract)",
+    openapi_extra=JSON_BODY,
+)
+async def assess_order(request: Request) -> dict[str, Any]:
+    return tax.assess_order(await read_json(request)).as_dict()
+
+
+@router.post(
+    "/check-return",
+    summary="Is a return accepted and tax relieved (the CLI's check-return contract)",
+    openapi_extra=JSON_BODY,
+)
+async def check_return(request: Request) -> dict[str, Any]:
+    return returns.check_return(await read_json(request)).as_dict()
+
+
+@router.post(
+    "/screen-air",
+    summary="Air dangerous-goods screening of a parcel (the CLI's screen-air contract)",
+    openapi_extra=JSON_BODY,
+)
+async def screen_air(request: Request) -> dict[str, Any]:
+    return dangerous_goods.screen_air(await read_json(request)).as_dict()

@@ -1,0 +1,91 @@
+"""Tables of the e-commerce clearance system (prefix ``ecommerce_``).
+
+- ``ecommerce_order``: one retail-import order of a platform organisation, keyed by its order
+  number (``orderNo``), with the four CEB messages as received, the last matching result and the
+  tax assessment.
+- ``ecommerce_item``: the platform's catalogue of tax data per item (``itemNo``): tariff code,
+  rates, excise; the CEB messages do not carry rates, the tax engine needs them.
+- ``ecommerce_quota``: the annual retail-import total per buyer identity number and calendar year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+import digitrade.core.auth.models  # noqa: F401 - foreign keys point at its tables
+from digitrade.core.db import Base, utcnow
+
+
+class ClearanceOrder(Base):
+    __tablename__ = "ecommerce_order"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "order_no"),
+        Index("ix_ecommerce_order_org_status", "organisation_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("core_organisation.id", ondelete="RESTRICT")
+    )
+    order_no: Mapped[str] = mapped_column(String(60))
+    ebp_code: Mapped[str | None] = mapped_column(String(18))
+    buyer_id: Mapped[str | None] = mapped_column(String(60), index=True)
+    mode: Mapped[str | None] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(16))
+    order_message: Mapped[str | None] = mapped_column(Text)
+    payment_message: Mapped[str | None] = mapped_column(Text)
+    waybill_message: Mapped[str | None] = mapped_column(Text)
+    inventory_message: Mapped[str | None] = mapped_column(Text)
+    match_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    assessment: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    dutiable_value: Mapped[Decimal | None] = mapped_column(Numeric(19, 2))
+    quota_year: Mapped[int | None] = mapped_column(Integer)
+    released_at: Mapped[dt.datetime | None] = mapped_column()
+    returned_at: Mapped[dt.datetime | None] = mapped_column()
+    # The release anchored in the platform ledger (kind ecommerce.release).
+    ledger_index: Mapped[int | None] = mapped_column(BigInteger)
+    leaf_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CatalogueItem(Base):
+    __tablename__ = "ecommerce_item"
+    __table_args__ = (UniqueConstraint("organisation_id", "item_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("core_organisation.id", ondelete="RESTRICT")
+    )
+    item_no: Mapped[str] = mapped_column(String(60))
+    tax: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class BuyerQuota(Base):
+    """Running total of a buyer's retail imports in a calendar year (RMB, dutiable value)."""
+
+    __tablename__ = "ecommerce_quota"
+    __table_args__ = (UniqueConstraint("buyer_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    buyer_id: Mapped[str] = mapped_column(String(60))
+    year: Mapped[int] = mapped_column(Integer)
+    total: Mapped[Decimal] = mapped_column(Numeric(19, 2), default=Decimal(0))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,547 @@
+"""E-commerce clearance use cases shared by the API and the CLI.
+
+A platform organisation sends the four CEB messages of a retail-import order (order CEB311,
+payment CEB411, waybill CEB511, inventory list CEB621) in any order. Each is validated, stored
+against its order (``orderNo`` within the organisation) and three-order matching is run on what
+has arrived: a missing counterpart leaves the order ``pending`` and it is re-checked when the
+counterpart arrives. With all four, the tax is assessed from the item catalogue and the buyer's
+annual total, which is locked for the duration (``SELECT ... FOR UPDATE`` on PostgreSQL, the
+write lock taken at ``BEGIN IMMEDIATE`` on SQLite), so concurrent orders can never together pass
+the annual limit. A released order reserves its dutiable value in the quota; an accepted return
+credits it back. Services flush, never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from digitrade.core import audit
+from digitrade.core.auth.principal import Principal
+from digitrade.core.db import fetch_page, utcnow
+from digitrade.core.errors import (
+    Conflict,
+    FieldIssue,
+    NotFound,
+    ValidationFailed,
+    validation_error,
+)
+from digitrade.core.ledger import service as ledger
+from digitrade.systems.ecommerce import matching, returns, tax
+from digitrade.systems.ecommerce.ceb import read_message, validate_message
+from digitrade.systems.ecommerce.ceb.codes import CustomsStatus
+from digitrade.systems.ecommerce.ceb.model import Document
+from digitrade.systems.ecommerce.ceb.validation import parse_timestamp
+from digitrade.systems.ecommerce.identity import identity_number_problem
+from digitrade.systems.ecommerce.models import BuyerQuota, CatalogueItem, ClearanceOrder
+from digitrade.systems.ecommerce.money import format_money
+from digitrade.systems.ecommerce.permissions import DECLARE, READ
+from digitrade.systems.ecommerce.schemas import (
+    ROLES,
+    CatalogueItemRead,
+    CatalogueItemWrite,
+    OrderDetail,
+    OrderRead,
+    QuotaRead,
+    ReturnCreate,
+    ReturnResult,
+)
+
+CHINA = ZoneInfo("Asia/Shanghai")
+ROLE_OF_TYPE = {code: role for role, code in matching.ROLE_MESSAGE.items()}
+RETURNED = "returned"
+RELEASED_KIND = "ecommerce.release"
+_DONE = frozenset({matching.ClearanceStatus.RELEASED.value, RETURNED})
+
+
+class QuotaExceeded(Conflict):
+    """The buyer's annual retail-import limit would be exceeded (title: Conflict's)."""
+
+    code = "ecommerce.quota-exceeded"
+
+
+class MessageInvalid(ValidationFailed):
+    """The CEB message does not pass validation; ``extra`` carries the full report."""
+
+    code = "ecommerce.message-invalid"
+
+
+# Quota ------------------------------------------------------------------------------------
+
+
+def lock_quota(session: Session, buyer_id: str, year: int) -> BuyerQuota:
+    """The buyer's quota row for ``year``, created when missing, locked until the transaction
+    ends (PostgreSQL row lock; SQLite write transactions are already serialised)."""
+    query = (
+        select(BuyerQuota)
+        .where(BuyerQuota.buyer_id == buyer_id, BuyerQuota.year == year)
+        .with_for_update()
+    )
+    row = session.scalars(query).one_or_none()
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
+            row = BuyerQuota(buyer_id=buyer_id, year=year, total=Decimal(0))
+            session.add(row)
+            session.flush()
+        return row
+    except IntegrityError:
+        # A concurrent transaction created it first (it waited on that one's commit).
+        return session.scalars(query).one()
+
+
+def reserve_quota(session: Session, *, buyer_id: str, year: int, amount: Decimal) -> BuyerQuota:
+    """Add ``amount`` to the buyer's annual total, or raise ``QuotaExceeded``."""
+    limit = tax.regime_on(dt.date(year, 12, 31), field="year").annual_limit
+    row = lock_quota(session, buyer_id, year)
+    after = row.total + amount
+    if after > limit:
+        raise QuotaExceeded(
+            f"annual total {format_money(after)} would exceed the RMB {limit:,} annual limit",
+            extra={"total": format_money(row.total), "limit": format_money(Decimal(limit))},
+        )
+    row.total = after
+    session.flush()
+    return row
+
+
+def get_quota(session: Session, *, actor: Principal, buyer_id: str, year: int) -> QuotaRead:
+    """The buyer's annual total; readable by members of any organisation (platform staff)."""
+    actor.require(READ)
+    problem = identity_number_problem(buyer_id)
+    if problem is not None:
+        raise validation_error("buyer_id", problem)
+    limit = Decimal(tax.regime_on(dt.date(year, 12, 31), field="year").annual_limit)
+    total = session.scalar(
+        select(BuyerQuota.total).where(BuyerQuota.buyer_id == buyer_id, BuyerQuota.year == year)
+    ) or Decimal(0)
+    return QuotaRead(
+        buyer_id=buyer_id,
+        year=year,
+        total=format_money(total),
+        limit=format_money(limit),
+        remaining=format_money(max(limit - total, Decimal(0))),
+    )
+
+
+# Catalogue --------------------------------------------------------------------------------
+
+
+def _item_contract(item_no: str, data: CatalogueItemWrite) -> dict[str, Any]:
+    item = data.model_dump(exclude_none=True)
+    item["name"] = item.get("name") or item_no
+    return item
+
+
+def put_item(
+    session: Session,
+    *,
+    actor: Principal,
+    organisation_id: int,
+    item_no: str,
+    data: CatalogueItemWrite,
+) -> CatalogueItemRead:
+    actor.require(DECLARE, organisation_id)
+    if not item_no or len(item_no) > 60:
+        raise validation_error("item_no", "must be 1 to 60 characters")
+    contract = _item_contract(item_no, data)
+    probe = {"sku": item_no, "unit_price": "1", "quantity": "1", **contract}
+    try:  # the tax engine's own parser checks the rates, code and excise
+        tax.order_from_dict(
+            {
+                "mode": "1210",
+                "order_date": "2025-01-01",
+                "buyer_id": "x",
+                "freight": "0",
+                "items": [probe],
+            }
+        )
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            exc.detail.replace("items[0].", ""),
+            fields=[FieldIssue(f.field.removeprefix("items[0]."), f.message) for f in exc.fields],
+        ) from None
+    row = session.scalars(
+        select(CatalogueItem).where(
+            CatalogueItem.organisation_id == organisation_id, CatalogueItem.item_no == item_no
+        )
+    ).one_or_none()
+    before = row.tax if row is not None else None
+    if row is None:
+        row = CatalogueItem(organisation_id=organisation_id, item_no=item_no, tax=contract)
+        session.add(row)
+    else:
+        row.tax = contract
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="ecommerce.item.put",
+        entity_type="ecommerce_item",
+        entity_id=row.id,
+        organisation_id=organisation_id,
+        before=before,
+        after=contract,
+    )
+    return CatalogueItemRead(item_no=item_no, organisation_id=organisation_id, **data.model_dump())
+
+
+# Messages and orders ----------------------------------------------------------------------
+
+
+def _field(path: str) -> str:
+    """The issue's dotted path; the whole message (``/``) is the uploaded ``file``."""
+    return "file" if path in {"", "/"} else path
+
+
+def _message_text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise validation_error("file", "the message must be UTF-8 encoded") from None
+
+
+def submit_message(
+    session: Session, *, actor: Principal, organisation_id: int, data: bytes
+) -> OrderDetail:
+    """Store one CEB311/411/511/621 against its order and re-run matching on what has arrived."""
+    actor.require(DECLARE, organisation_id)
+    report = validate_message(data)
+    if not report.valid:
+        raise MessageInvalid(
+            "the message has errors: "
+            + "; ".join(f"{i.path}: {i.message}" for i in report.errors)[:600],
+            fields=[FieldIssue(_field(i.path), i.message) for i in report.errors],
+            extra={"report": report.as_dict()},
+        )
+    text = _message_text(data)
+    message = read_message(data)
+    role = ROLE_OF_TYPE.get(message.message_type)
+    if role is None:
+        raise validation_error(
+            "file",
+            f"{message.message_type} is not one of the three-order messages "
+            f"({', '.join(matching.ROLE_MESSAGE.values())})",
+        )
+    document = matching.document_for(role, message)
+    assert document is not None
+    order_no = document.head.text("orderNo")
+    if not order_no:
+        raise validation_error("orderNo", "is required to file the message against its order")
+    row = _lock_order(session, organisation_id, order_no)
+    if row.status in _DONE:
+        raise Conflict(f"order {order_no} is already {row.status}; messages cannot change it")
+    replaced = getattr(row, f"{role}_message") is not None
+    setattr(row, f"{role}_message", text)
+    head = document.head
+    if head.text("ebpCode"):
+        row.ebp_code = head.text("ebpCode")[:18]
+    if role == matching.ORDER:
+        row.buyer_id = head.text("buyerIdNumber")[:60] or None
+    if role == matching.INVENTORY and head.text("tradeMode"):
+        row.mode = head.text("tradeMode")[:4]
+    if _recheck(session, row):
+        _anchor_release(session, actor, row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="ecommerce.message.receive",
+        entity_type="ecommerce_order",
+        entity_id=row.id,
+        organisation_id=organisation_id,
+        after={"role": role, "guid": message.guid, "replaced": replaced, "status": row.status},
+    )
+    if row.status == matching.ClearanceStatus.RELEASED.value:
+        audit.record(
+            session,
+            actor=actor,
+            action="ecommerce.order.release",
+            entity_type="ecommerce_order",
+            entity_id=row.id,
+            organisation_id=organisation_id,
+            after={
+                "order_no": row.order_no,
+                "dutiable_value": row.assessment and row.assessment.get("dutiable_value"),
+                "tax_total": row.assessment and row.assessment.get("tax_total"),
+            },
+        )
+    return _detail(row)
+
+
+def _lock_order(session: Session, organisation_id: int, order_no: str) -> ClearanceOrder:
+    query = (
+        select(ClearanceOrder)
+        .where(
+            ClearanceOrder.organisation_id == organisation_id,
+            ClearanceOrder.order_no == order_no,
+        )
+        .with_for_update()
+    )
+    row = session.scalars(query).one_or_none()
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
+            row = ClearanceOrder(
+                organisation_id=organisation_id,
+                order_no=order_no[:60],
+                status=matching.ClearanceStatus.PENDING.value,
+            )
+            session.add(row)
+            session.flush()
+        return row
+    except IntegrityError:
+        return session.scalars(query).one()
+
+
+def _documents(row: ClearanceOrder) -> dict[str, Document | None]:
+    documents: dict[str, Document | None] = {}
+    for role in ROLES:
+        text = getattr(row, f"{role}_message")
+        documents[role] = (
+            None
+            if text is None
+            else matching.document_for(role, read_message(text.encode("utf-8")))
+        )
+    return documents
+
+
+def _tax_request(
+    session: Session, row: ClearanceOrder, order: Document, inventory: Document, total: Decimal
+) -> dict[str, Any] | None:
+    """The ``assess-order`` request of the order, or None when an item is not in the catalogue
+    (the tax check then cannot run and the order is at best accepted)."""
+    declared = parse_timestamp(order.head.text("appTime"))
+    if declared is None:
+        return None
+    catalogue = {
+        item.item_no: item.tax
+        for item in session.scalars(
+            select(CatalogueItem).where(CatalogueItem.organisation_id == row.organisation_id)
+        )
+    }
+    items = []
+    for line in order.lines:
+        entry = catalogue.get(line.text("itemNo"))
+        if entry is None:
+            return None
+        items.append(
+            {
+                **entry,
+                "sku": line.text("itemNo"),
+                "name": line.text("itemName") or entry.get("name") or line.text("itemNo"),
+                "unit_price": line.text("price") or "0",
+                "quantity": line.text("qty") or "0",
+            }
+        )
+    mode = inventory.head.text("tradeMode")
+    return {
+        "mode": mode if mode in {m.value for m in tax.model.RetailImportMode} else "1210",
+        "order_date": declared.date().isoformat(),
+        "buyer_id": order.head.text("buyerIdNumber"),
+        "annual_total_before": format_money(total),
+        "freight": order.head.text("freight") or "0",
+        "insurance": inventory.head.text("insuredFee") or "0",
+        "non_cash_discount": order.head.text("discount") or "0",
+        "items": items,
+    }
+
+
+def _recheck(session: Session, row: ClearanceOrder) -> bool:
+    """Re-run matching on the messages stored; True when this check released the order."""
+    documents = _documents(row)
+    order, inventory = documents[matching.ORDER], documents[matching.INVENTORY]
+    context = matching.MatchingContext()
+    quota: BuyerQuota | None = None
+    assessment: tax.Assessment | None = None
+    if all(documents.values()) and order is not None and inventory is not None:
+        declared = parse_timestamp(order.head.text("appTime"))
+        buyer = order.head.text("buyerIdNumber")
+        if declared is not None and buyer:
+            quota = lock_quota(session, buyer, declared.year)
+            request = _tax_request(session, row, order, inventory, quota.total)
+            if request is not None:
+                try:
+                    assessment = tax.assess_order(request)
+                except ValidationFailed:
+                    assessment = None
+            context = matching.MatchingContext(
+                expected_tax=assessment.tax_total if assessment is not None else None,
+                annual_total_before=quota.total,
+            )
+    result = matching.check_orders(
+        documents[matching.ORDER],
+        documents[matching.PAYMENT],
+        documents[matching.WAYBILL],
+        documents[matching.INVENTORY],
+        context=context,
+    )
+    match = result.as_dict()
+    status = result.status
+    unresolved = [check.name for check in result.checks if check.passed is None]
+    if status is matching.ClearanceStatus.ACCEPTED and unresolved == ["enterprise_codes"]:
+        # The platform keeps no register of customs-registered enterprises yet: codes that agree
+        # and are well formed release the order, and the result says registration was not checked.
+        status = matching.ClearanceStatus.RELEASED
+        match.update(
+            released=True,
+            status=status.value,
+            return_status=CustomsStatus.RELEASED.value,
+            registration_checked=False,
+        )
+    row.match_result = match
+    row.assessment = assessment.as_dict() if assessment is not None else None
+    row.status = status.value
+    released = status is matching.ClearanceStatus.RELEASED
+    if released and assessment is not None and not assessment.allowed:
+        row.status = matching.ClearanceStatus.REJECTED.value
+        match.update(released=False, status=row.status, return_status=CustomsStatus.REJECTED.value)
+        released = False
+    if released and quota is not None and assessment is not None:
+        # The limits check ran against the locked total: adding here cannot overshoot.
+        quota.total = quota.total + assessment.dutiable_value
+        row.dutiable_value = assessment.dutiable_value
+        row.quota_year = quota.year
+        row.released_at = utcnow()
+        return True
+    return False
+
+
+def _anchor_release(session: Session, actor: Principal, row: ClearanceOrder) -> None:
+    """Anchor the release in the platform ledger: the order, its amounts and the SHA-256 of
+    each message as received (the buyer's identity number stays out of the public log)."""
+    assessment = row.assessment or {}
+    digests = {
+        role: "sha256:" + hashlib.sha256(getattr(row, f"{role}_message").encode()).hexdigest()
+        for role in ROLES
+    }
+    anchored = ledger.append(
+        session,
+        kind=RELEASED_KIND,
+        payload={
+            "organisation": row.organisation_id,
+            "orderNo": row.order_no,
+            "mode": row.mode or "",
+            "dutiableValue": assessment.get("dutiable_value", "0.00"),
+            "taxTotal": assessment.get("tax_total", "0.00"),
+            "messageDigests": digests,
+        },
+        submitter=actor.subject,
+        organisation_id=row.organisation_id,
+    )
+    row.ledger_index = anchored.index
+    row.leaf_hash = anchored.leaf_hash
+
+
+def _read(row: ClearanceOrder) -> OrderRead:
+    return OrderRead(
+        id=row.id,
+        organisation_id=row.organisation_id,
+        order_no=row.order_no,
+        ebp_code=row.ebp_code,
+        buyer_id=row.buyer_id,
+        mode=row.mode,
+        status=row.status,
+        received=[role for role in ROLES if getattr(row, f"{role}_message") is not None],
+        match_result=row.match_result,
+        assessment=row.assessment,
+        dutiable_value=format_money(row.dutiable_value) if row.dutiable_value is not None else None,
+        released_at=row.released_at,
+        returned_at=row.returned_at,
+        ledger_index=row.ledger_index,
+        leaf_hash=row.leaf_hash.hex() if row.leaf_hash is not None else None,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _detail(row: ClearanceOrder) -> OrderDetail:
+    return OrderDetail(
+        **_read(row).model_dump(),
+        messages={role: getattr(row, f"{role}_message") for role in ROLES},
+    )
+
+
+def list_orders(
+    session: Session,
+    *,
+    actor: Principal,
+    organisation_id: int,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[OrderRead], int]:
+    actor.require(READ, organisation_id)
+    query = select(ClearanceOrder).where(ClearanceOrder.organisation_id == organisation_id)
+    if status is not None:
+        query = query.where(ClearanceOrder.status == status)
+    rows, total = fetch_page(
+        session, query.order_by(ClearanceOrder.id.desc()), limit=limit, offset=offset
+    )
+    return [_read(r) for r in rows], total
+
+
+def _order_row(
+    session: Session, actor: Principal, order_id: int, permission: str
+) -> ClearanceOrder:
+    row = session.get(ClearanceOrder, order_id)
+    if row is None:
+        raise NotFound(f"order {order_id} does not exist")
+    actor.require(permission, row.organisation_id)
+    return row
+
+
+def get_order(session: Session, *, actor: Principal, order_id: int) -> OrderDetail:
+    return _detail(_order_row(session, actor, order_id, READ))
+
+
+# Returns ----------------------------------------------------------------------------------
+
+
+def submit_return(
+    session: Session, *, actor: Principal, order_id: int, data: ReturnCreate
+) -> ReturnResult:
+    """Decide a return of a released order (GAC 2020 No.45); an accepted one credits the
+    buyer's annual total with the order's dutiable value."""
+    row = _order_row(session, actor, order_id, DECLARE)
+    if row.status != matching.ClearanceStatus.RELEASED.value or row.released_at is None:
+        raise Conflict(f"order {row.order_no} is {row.status}: only a released order is returned")
+    decision = returns.check_return(
+        {
+            "direction": "import",
+            "release_date": row.released_at.astimezone(CHINA).date().isoformat(),
+            "application_date": data.application_date.isoformat(),
+            "goods_back_date": data.goods_back_date.isoformat() if data.goods_back_date else None,
+            "goods_category": data.goods_category,
+        }
+    )
+    credited = Decimal(0)
+    if decision.accepted:
+        if decision.tax_relief and row.buyer_id and row.quota_year and row.dutiable_value:
+            quota = lock_quota(session, row.buyer_id, row.quota_year)
+            credited = min(row.dutiable_value, quota.total)
+            quota.total = quota.total - credited
+        row.status = RETURNED
+        row.returned_at = utcnow()
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="ecommerce.order.return",
+            entity_type="ecommerce_order",
+            entity_id=row.id,
+            organisation_id=row.organisation_id,
+            after={"order_no": row.order_no, "credited": format_money(credited)},
+        )
+    return ReturnResult(
+        decision=decision.as_dict(), credited=format_money(credited), order=_read(row)
+    )
