@@ -1,0 +1,571 @@
+"""E-commerce clearance figures (docs/benchmarks.md, "Cross-border e-commerce"):
+
+1. orders/s end to end in-process on SQLite: the four CEB messages of an order (CEB311 order,
+   CEB411 payment, CEB511 waybill, CEB621 inventory) through ``service.submit_message``, which
+   validates and parses each, stores it, re-runs three-order matching, and on the fourth
+   assesses the tax from the catalogue, reserves the buyer's annual quota (row lock), anchors the
+   release in the platform ledger and writes the audit records. Two transaction shapes:
+   (a) each message in its own transaction, as each API request is;
+   (b) the four messages of an order in one transaction;
+2. with ``--postgres URL``: the same on a throwaway PostgreSQL database of that server (dropped
+   afterwards), with 1 and with 2 worker processes in parallel, each with its own buyers;
+3. API latency (p50, p95) of ``POST /api/ecommerce/messages`` against ``digitrade serve``
+   (1 worker, SQLite) on loopback, one client sending the four messages of each order in turn.
+
+Every order is distinct: its own order number, payment, waybill and list numbers, guids, and a
+buyer of its own (a checksum-valid resident ID number), so no annual quota is ever exceeded; the
+script checks that every measured order ends ``released``.
+
+Usage: python benchmarks/bench_ecommerce.py [--orders 200] [--http-orders 100]
+       [--postgres postgresql://postgres@127.0.0.1:5432/test] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import multiprocessing
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import digitrade.composition  # noqa: F401 - registers the systems' permissions and ledger kinds
+from digitrade.core.auth import service as auth
+from digitrade.core.auth.permissions import OrganisationKind, Role
+from digitrade.core.auth.principal import Principal
+from digitrade.core.auth.schemas import OrganisationCreate, UserCreate
+from digitrade.core.db import make_engine, make_session_factory, transaction
+from digitrade.core.ledger import service as ledger
+from digitrade.core.migrations import upgrade
+from digitrade.systems.ecommerce import service
+from digitrade.systems.ecommerce.identity import check_character
+from digitrade.systems.ecommerce.models import ClearanceOrder
+from digitrade.systems.ecommerce.schemas import CatalogueItemWrite
+from harness import (
+    REPO_ROOT,
+    demo_database,
+    live_server,
+    machine,
+    percentile,
+    print_machine,
+    print_table,
+    run_cli,
+    save_results,
+)
+
+SYNTHETIC = REPO_ROOT.parent / "shared" / "fixtures" / "ceb" / "synthetic"
+FOUR = ("CEB311", "CEB411", "CEB511", "CEB621")
+ITEM_NO = "SKU-FC-50G"
+# The catalogue entry of the synthetic order's one item (the research note's face cream).
+FACE_CREAM = {
+    "hs_code": "3304990099",
+    "vat_rate": "0.13",
+    "mfn_duty_rate": "0.01",
+    "excise": {"kind": "cosmetics", "net_content": "50", "unit": "g"},
+    "on_positive_list": True,
+}
+SYNTHETIC_BUYER = "110101200001010002"
+WARM_UP = 30
+MS = 1000.0
+GOAL = 2_000
+
+
+# --- distinct orders from the synthetic set ----------------------------------------------------
+
+
+def synthetic_messages() -> dict[str, str]:
+    missing = [m for m in FOUR if not (SYNTHETIC / f"{m}Message.xml").exists()]
+    if missing:
+        raise SystemExit(f"synthetic CEB messages missing under {SYNTHETIC}: {missing}")
+    return {m: (SYNTHETIC / f"{m}Message.xml").read_text(encoding="utf-8") for m in FOUR}
+
+
+def buyer_id(number: int) -> str:
+    """A distinct checksum-valid resident ID number (Beijing Dongcheng, born 1950 onwards)."""
+    born = dt.date(1950, 1, 1) + dt.timedelta(days=number // 998)
+    first = f"110101{born:%Y%m%d}{number % 998 + 1:03d}"
+    return first + check_character(first)
+
+
+def order_messages(templates: dict[str, str], number: int, tag: str) -> list[bytes]:
+    """The four messages of order ``number`` (unique with ``tag`` per run), in arrival order."""
+    serial = f"{number:010d}"
+    replacements = {
+        "SYN202501010001": f"SYN{tag}{serial}",
+        "PAY202501010001": f"PAY{tag}{serial}",
+        "YT0000000000001": f"YT{tag}{serial}",
+        "COP202501010001": f"COP{tag}{serial}",
+        SYNTHETIC_BUYER: buyer_id(number),
+        "7A1C2B3D-0000": f"{uuid.uuid4().hex[:8].upper()}-{number % 0x10000:04X}",
+    }
+    messages = []
+    for message_type in FOUR:
+        body = templates[message_type]
+        for old, new in replacements.items():
+            body = body.replace(old, new)
+        messages.append(body.encode("utf-8"))
+    return messages
+
+
+# --- databases ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def sqlite_database() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="digitrade-bench-ecommerce-") as folder:
+        yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    """A new database on the PostgreSQL server of ``server_url``, dropped afterwards."""
+    url = make_url(server_url)
+    if url.get_backend_name() != "postgresql":
+        raise SystemExit(f"--postgres must point at PostgreSQL, got {url.drivername}")
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    name = f"digitrade_bench_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        admin.dispose()
+        raise SystemExit(f"PostgreSQL at {url.render_as_string()} is unreachable: {exc}") from exc
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def prepare(url: str) -> tuple[int, int]:
+    """Migrate, create the platform log, an organisation, an editor and the catalogue item.
+
+    Returns (organisation id, editor's user id)."""
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        factory = make_session_factory(engine)
+        system = Principal.system("bench")
+        with transaction(factory) as session:
+            ledger.ensure_log(
+                session,
+                name=ledger.DEFAULT_LOG,
+                kek="bench-kek-" + uuid.uuid4().hex,
+                origin_prefix="bench.digitrade.example",
+            )
+            org = auth.create_organisation(
+                session,
+                actor=system,
+                data=OrganisationCreate(
+                    slug="bench-platform",
+                    name="Bench platform",
+                    kind=OrganisationKind.ENTERPRISE,
+                    country="CN",
+                ),
+            )
+            user = auth.create_user(
+                session,
+                actor=system,
+                data=UserCreate(
+                    email="declarant@bench.example",
+                    display_name="declarant",
+                    password=uuid.uuid4().hex + "-Aa1!",
+                    organisation_id=org.id,
+                    role=Role.EDITOR,
+                ),
+            )
+            service.put_item(
+                session,
+                actor=system,
+                organisation_id=org.id,
+                item_no=ITEM_NO,
+                data=CatalogueItemWrite(**FACE_CREAM),
+            )
+        return org.id, user.id
+    finally:
+        engine.dispose()
+
+
+def editor(factory: sessionmaker[Session], user_id: int) -> Principal:
+    with transaction(factory, write=False) as session:
+        principal = auth.load_user_principal(session, user_id)
+    assert principal is not None
+    return principal
+
+
+def released_count(engine: Engine, organisation_id: int, prefix: str) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.scalar(
+                select(func.count(ClearanceOrder.id)).where(
+                    ClearanceOrder.organisation_id == organisation_id,
+                    ClearanceOrder.order_no.startswith(prefix),
+                    ClearanceOrder.status == "released",
+                )
+            )
+            or 0
+        )
+
+
+# --- in-process clearance ----------------------------------------------------------------------
+
+
+def clear_orders(
+    factory: sessionmaker[Session],
+    actor: Principal,
+    organisation_id: int,
+    orders: list[list[bytes]],
+    *,
+    per_order: bool,
+) -> None:
+    """Submit each order's four messages: one transaction per message, or per order."""
+    submit = service.submit_message
+    if per_order:
+        for messages in orders:
+            with transaction(factory) as session:
+                for data in messages:
+                    submit(session, actor=actor, organisation_id=organisation_id, data=data)
+    else:
+        for messages in orders:
+            for data in messages:
+                with transaction(factory) as session:
+                    submit(session, actor=actor, organisation_id=organisation_id, data=data)
+
+
+def worker_run(
+    url: str,
+    organisation_id: int,
+    user_id: int,
+    tag: str,
+    first: int,
+    count: int,
+    per_order: bool,
+    ready: Any,
+    start: Any,
+    results: Any,
+) -> None:
+    """One process: its own engine and buyers; waits for the common start, reports its times."""
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    actor = editor(factory, user_id)
+    templates = synthetic_messages()
+    warm = [order_messages(templates, first + count + i, "W" + tag) for i in range(WARM_UP)]
+    clear_orders(factory, actor, organisation_id, warm, per_order=per_order)
+    orders = [order_messages(templates, first + i, tag) for i in range(count)]
+    ready.wait()
+    start.wait()
+    cpu = time.process_time()
+    began = time.perf_counter()
+    clear_orders(factory, actor, organisation_id, orders, per_order=per_order)
+    ended = time.perf_counter()
+    cpu = time.process_time() - cpu
+    engine.dispose()
+    results.put((tag, began, ended, count, cpu))
+
+
+def parallel_run(
+    url: str,
+    organisation_id: int,
+    user_id: int,
+    workers: int,
+    orders: int,
+    per_order: bool,
+    run: str,
+) -> dict[str, float]:
+    """``orders`` orders split over ``workers`` processes started together; wall-clock orders/s."""
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(workers + 1)
+    start = context.Barrier(workers + 1)
+    results = context.Queue()
+    share = orders // workers
+    processes = [
+        context.Process(
+            target=worker_run,
+            args=(
+                url,
+                organisation_id,
+                user_id,
+                f"{run}{index}",
+                index * 10_000_000 + (1_000_000 if per_order else 0),
+                share,
+                per_order,
+                ready,
+                start,
+                results,
+            ),
+        )
+        for index in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    ready.wait(timeout=300)
+    start.wait(timeout=60)
+    finished = [results.get(timeout=600) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+        if process.exitcode != 0:
+            raise RuntimeError(f"a worker failed with exit code {process.exitcode}")
+    wall = max(f[2] for f in finished) - min(f[1] for f in finished)
+    engine = make_engine(url)
+    try:
+        released = sum(released_count(engine, organisation_id, f"SYN{f[0]}") for f in finished)
+    finally:
+        engine.dispose()
+    total = share * workers
+    if released != total:
+        raise RuntimeError(f"{released} of {total} measured orders were released")
+    return {
+        "orders": float(total),
+        "seconds": wall,
+        "orders_per_s": total / wall,
+        "messages_per_s": 4 * total / wall,
+        "per_worker_orders_per_s": statistics.mean(f[3] / (f[2] - f[1]) for f in finished),
+        # CPU of the benchmark processes alone (not of the PostgreSQL server): less sensitive to
+        # other load on the machine than the wall clock.
+        "client_cpu_ms_per_order": sum(f[4] for f in finished) / total * MS,
+    }
+
+
+def in_process(
+    url: str, orders: int, label: str, workers_list: tuple[int, ...]
+) -> list[dict[str, Any]]:
+    organisation_id, user_id = prepare(url)
+    rows: list[dict[str, Any]] = []
+    run = 0
+    for per_order in (False, True):
+        for workers in workers_list:
+            run += 1
+            figures = parallel_run(
+                url, organisation_id, user_id, workers, orders, per_order, f"{run:02d}"
+            )
+            shape = "4 transactions per order" if not per_order else "1 transaction per order"
+            rows.append({"database": label, "workers": workers, "shape": shape, **figures})
+            print(
+                f"  {label}, {workers} worker(s), {shape}: {figures['orders_per_s']:,.0f} orders/s",
+                flush=True,
+            )
+    return rows
+
+
+def profile(orders: int, top: int = 30) -> str:
+    """cProfile of the per-message run on SQLite in this process; the top functions."""
+    with sqlite_database() as url:
+        organisation_id, user_id = prepare(url)
+        engine = make_engine(url)
+        factory = make_session_factory(engine)
+        actor = editor(factory, user_id)
+        templates = synthetic_messages()
+        warm = [order_messages(templates, 9_000_000 + i, "PW") for i in range(WARM_UP)]
+        clear_orders(factory, actor, organisation_id, warm, per_order=False)
+        batch = [order_messages(templates, i, "PR") for i in range(orders)]
+        profiler = cProfile.Profile()
+        profiler.enable()
+        clear_orders(factory, actor, organisation_id, batch, per_order=False)
+        profiler.disable()
+        engine.dispose()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+
+def api_latency(orders: int) -> dict[str, Any]:
+    templates = synthetic_messages()
+    with demo_database() as database:
+        org_id = next(
+            org["id"]
+            for org in run_cli(["orgs", "list"], env=database.env, cwd=database.directory)
+            if org["slug"] == "lingang-export-demo"
+        )
+        key = run_cli(
+            [
+                "keys",
+                "create",
+                "--org",
+                "lingang-export-demo",
+                "--name",
+                "bench",
+                "--role",
+                "editor",
+            ],
+            env=database.env,
+            cwd=database.directory,
+        )
+        headers = {"Authorization": f"Bearer {key['token']}", "content-type": "application/xml"}
+        params = {"organisation_id": org_id}
+        with (
+            live_server(database) as server,
+            httpx.Client(base_url=server.base_url, timeout=30) as client,
+        ):
+            put = client.put(
+                f"/api/ecommerce/items/{ITEM_NO}",
+                params=params,
+                headers={"Authorization": headers["Authorization"]},
+                json=FACE_CREAM,
+            )
+            if put.status_code != 200:
+                raise RuntimeError(f"catalogue item: {put.status_code}: {put.text}")
+
+            def send(messages: list[bytes], latencies: dict[str, list[float]] | None) -> str:
+                status = ""
+                for message_type, body in zip(FOUR, messages, strict=True):
+                    began = time.perf_counter()
+                    response = client.post(
+                        "/api/ecommerce/messages", params=params, headers=headers, content=body
+                    )
+                    elapsed = time.perf_counter() - began
+                    if response.status_code != 201:
+                        raise RuntimeError(f"{response.status_code}: {response.text[:500]}")
+                    if latencies is not None:
+                        latencies[message_type].append(elapsed)
+                    status = response.json()["status"]
+                return status
+
+            for i in range(WARM_UP):
+                send(order_messages(templates, 5_000_000 + i, "HW"), None)
+            batch = [order_messages(templates, i, "HT") for i in range(orders)]
+            latencies: dict[str, list[float]] = {m: [] for m in FOUR}
+            cpu_before = server.cpu_seconds()
+            began = time.perf_counter()
+            statuses = [send(messages, latencies) for messages in batch]
+            wall = time.perf_counter() - began
+            cpu = server.cpu_seconds() - cpu_before
+    if statuses.count("released") != orders:
+        raise RuntimeError(f"only {statuses.count('released')} of {orders} orders released")
+    every = [value for values in latencies.values() for value in values]
+    result: dict[str, Any] = {
+        "orders": orders,
+        "requests": len(every),
+        "orders_per_s": orders / wall,
+        "server_cpu_ms_per_order": cpu / orders * MS,
+        "all_p50_ms": statistics.median(every) * MS,
+        "all_p95_ms": percentile(every, 0.95) * MS,
+    }
+    for message_type, values in latencies.items():
+        result[f"{message_type}_p50_ms"] = statistics.median(values) * MS
+        result[f"{message_type}_p95_ms"] = percentile(values, 0.95) * MS
+    return result
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=200, help="orders per in-process run")
+    parser.add_argument("--http-orders", type=int, default=100, help="orders sent over HTTP")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also measure on a throwaway database of this PostgreSQL server, 1 and 2 workers",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="worker counts for PostgreSQL (default 1 2)",
+    )
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the run")
+    parser.add_argument("--skip-http", action="store_true")
+    args = parser.parse_args()
+    info = machine()
+    print_machine(info)
+    rows: list[dict[str, Any]] = []
+    with sqlite_database() as url:
+        rows += in_process(url, args.orders, "SQLite", (1,))
+    if args.postgres:
+        with postgres_database(args.postgres) as url:
+            rows += in_process(url, args.orders, "PostgreSQL", tuple(args.workers))
+    print_table(
+        f"Clearance in-process, 4 CEB messages per order, end to end ({args.orders:,} orders "
+        "per row, each a new buyer; every order released)",
+        [
+            "database",
+            "workers",
+            "transactions",
+            "orders/s",
+            "messages/s",
+            "per worker",
+            "CPU ms/order",
+            "goal",
+        ],
+        [
+            [
+                r["database"],
+                r["workers"],
+                r["shape"],
+                r["orders_per_s"],
+                r["messages_per_s"],
+                r["per_worker_orders_per_s"],
+                r["client_cpu_ms_per_order"],
+                GOAL if r["database"] == "SQLite" else None,
+            ]
+            for r in rows
+        ],
+        notes=[
+            "per order: validate + parse 4 messages, store, re-match on each arrival, tax, "
+            "quota row lock, ledger anchor, audit records",
+            f"{WARM_UP} warm-up orders per worker before timing; wall clock from common start",
+            "CPU ms/order: CPU time of the Python worker processes (excludes the PostgreSQL "
+            "server), summed over workers, per order",
+        ],
+    )
+    remote: dict[str, Any] | None = None
+    if not args.skip_http:
+        remote = api_latency(args.http_orders)
+        print_table(
+            f"POST /api/ecommerce/messages, one client on loopback, 1 worker, SQLite "
+            f"({remote['requests']:,} requests = {args.http_orders:,} orders)",
+            ["message", "p50 ms", "p95 ms"],
+            [
+                *[[m, remote[f"{m}_p50_ms"], remote[f"{m}_p95_ms"]] for m in FOUR],
+                ["all four", remote["all_p50_ms"], remote["all_p95_ms"]],
+            ],
+            notes=[
+                f"sequential orders/s over HTTP: {remote['orders_per_s']:.1f}; server CPU "
+                f"{remote['server_cpu_ms_per_order']:.1f} ms per order",
+                "CEB621 arrives last: it triggers the tax, quota reservation and release",
+            ],
+        )
+    profile_text = None
+    if args.profile:
+        profile_text = profile(min(args.orders, 500))
+        print(profile_text)
+    save_results(
+        "ecommerce",
+        {
+            "machine": info,
+            "in_process": rows,
+            "api": remote,
+            "args": vars(args),
+            "profile": profile_text,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
