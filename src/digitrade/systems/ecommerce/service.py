@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,7 +38,7 @@ from digitrade.core.ledger import service as ledger
 from digitrade.systems.ecommerce import matching, returns, tax
 from digitrade.systems.ecommerce.ceb import read_message, validate_message
 from digitrade.systems.ecommerce.ceb.codes import CustomsStatus
-from digitrade.systems.ecommerce.ceb.model import Document
+from digitrade.systems.ecommerce.ceb.model import CebMessage, Document
 from digitrade.systems.ecommerce.ceb.validation import parse_timestamp
 from digitrade.systems.ecommerce.identity import identity_number_problem
 from digitrade.systems.ecommerce.models import BuyerQuota, CatalogueItem, ClearanceOrder
@@ -303,14 +304,19 @@ def _lock_order(session: Session, organisation_id: int, order_no: str) -> Cleara
         return session.scalars(query).one()
 
 
+@lru_cache(maxsize=4096)
+def _stored_message(text: str) -> CebMessage:
+    """A stored message, parsed once per process: stored messages never change (a replacement is
+    another text) and the parsed form is immutable."""
+    return read_message(text.encode("utf-8"))
+
+
 def _documents(row: ClearanceOrder) -> dict[str, Document | None]:
     documents: dict[str, Document | None] = {}
     for role in ROLES:
         text = getattr(row, f"{role}_message")
         documents[role] = (
-            None
-            if text is None
-            else matching.document_for(role, read_message(text.encode("utf-8")))
+            None if text is None else matching.document_for(role, _stored_message(text))
         )
     return documents
 
