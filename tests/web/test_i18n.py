@@ -17,6 +17,14 @@ from digitrade.core import errors
 from digitrade.core.auth.permissions import Role
 from digitrade.core.auth.schemas import ApiKeyCreate
 from digitrade.systems.dataflow.pages import PATHWAY_LABELS, PURPOSE_LABELS
+from digitrade.systems.ecommerce.pages import (
+    CHANNEL_LABELS,
+    CHECK_LABELS,
+    CONFIGURATION_LABELS,
+    KIND_LABELS,
+    ROLE_LABELS,
+)
+from digitrade.systems.ecommerce.pages import STATUS_LABELS as ECOMMERCE_STATUS_LABELS
 from digitrade.systems.einvoice.pages import FORM_UNITS, TYPE_LABELS, VAT_CATEGORY_LABELS
 from digitrade.web import problems
 from digitrade.web.i18n import LANGUAGE_COOKIE, LOCALE_DIR, negotiate, normalise_language
@@ -150,6 +158,15 @@ def _runtime_message_ids() -> set[str]:
     # The e-invoicing templates translate VAT categories, units, type codes and severities.
     ids.update(VAT_CATEGORY_LABELS.values(), FORM_UNITS.values(), TYPE_LABELS.values())
     ids.update(("fatal", "warning", "information"))
+    for labels in (
+        ECOMMERCE_STATUS_LABELS,
+        ROLE_LABELS,
+        CHECK_LABELS,
+        KIND_LABELS,
+        CONFIGURATION_LABELS,
+        CHANNEL_LABELS,
+    ):
+        ids.update(labels.values())
     return ids
 
 

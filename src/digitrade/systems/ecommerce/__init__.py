@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from digitrade.core.ledger.kinds import EntryKind
 from digitrade.core.registry import SystemModule
-from digitrade.systems.ecommerce import api, cli
+from digitrade.systems.ecommerce import api, cli, pages
 from digitrade.systems.ecommerce.dangerous_goods import EDITIONS
+from digitrade.systems.ecommerce.demo import load_demo
 from digitrade.systems.ecommerce.models import ClearanceOrder
 from digitrade.systems.ecommerce.permissions import PERMISSIONS
 from digitrade.systems.ecommerce.service import RELEASED_KIND
@@ -89,9 +90,11 @@ module = SystemModule(
     plan_item="Optimize cross-border e-commerce air and sea freight supervision; streamline "
     "returns of direct-purchase imports",
     api=api.router,
+    pages=pages.router,
     cli=cli.app,
     permissions=PERMISSIONS,
     status=_status,
+    demo=load_demo,
     ledger_kinds=LEDGER_KINDS,
     docs_path="docs/systems/ecommerce.md",
 )

@@ -102,8 +102,11 @@ def test_assessment_invariants(request):
 @settings(max_examples=200, deadline=None)
 @given(orders(), small_money)
 def test_more_freight_never_means_less_tax(request, extra):
-    # Freight is part of the dutiable value: adding some can only raise the tax (or refuse).
+    # Freight is part of the dutiable value: adding some raises the tax (or refuses the order),
+    # up to rounding. Tax is rounded half-up per line and freight is shared out by value in whole
+    # fen, so one more fen of freight can move a fen of allocation between lines and a line's
+    # rounded VAT and consumption tax can each drop by a fen: at most two fen per line.
     base = assess_order(request)
     more = assess_order({**request, "freight": str(Decimal(request["freight"]) + extra)})
     if base.allowed and more.allowed and base.lines[0].treatment is more.lines[0].treatment:
-        assert more.tax_total >= base.tax_total
+        assert more.tax_total >= base.tax_total - Decimal("0.02") * len(base.lines)

@@ -1,0 +1,242 @@
+"""E-commerce clearance pages over HTTP: the demo's synthetic orders on the board, the order with
+its messages side by side, checks and tax steps, a return that credits the quota back (and bad
+input that changes nothing), the quota view and the parcel screening form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import select
+
+from digitrade.core.auth.principal import Principal
+from digitrade.systems.ecommerce import demo
+from digitrade.systems.ecommerce.models import BuyerQuota, ClearanceOrder
+from digitrade.systems.ecommerce.service import submit_message
+from tests.conftest import PASSWORD
+from tests.systems.ecommerce.support import VALID_BUYER, fixtures, synthetic_bytes
+
+pytestmark = [pytest.mark.usefixtures("platform_log"), fixtures]
+CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def csrf_of(client, path: str) -> str:
+    match = CSRF.search(client.get(path).text)
+    assert match
+    return match.group(1)
+
+
+def sign_in(client, email: str) -> None:
+    response = client.post(
+        "/login",
+        data={
+            "email": email,
+            "password": PASSWORD,
+            "next": "/",
+            "csrf_token": csrf_of(client, "/login"),
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+
+
+@pytest.fixture
+def demo_orders(db, world, monkeypatch):
+    """The e-commerce demo loaded into organisation A."""
+    monkeypatch.setattr(demo, "DEMO_PLATFORM", "org-a")
+    message = demo.load_demo(db, Principal.system("demo"))
+    db.commit()
+    orders = {
+        row.order_no: row
+        for row in db.scalars(
+            select(ClearanceOrder).where(ClearanceOrder.organisation_id == world.org_a)
+        )
+    }
+    return message, orders
+
+
+def quota_total(db) -> str:
+    db.expire_all()
+    row = db.scalars(select(BuyerQuota).where(BuyerQuota.buyer_id == VALID_BUYER)).one()
+    return f"{row.total:.2f}"
+
+
+def test_demo_releases_the_synthetic_order_and_leaves_one_pending(demo_orders, db):
+    message, orders = demo_orders
+    assert "synthetic" in message and "illustrative" in message
+    assert orders[demo.SYNTHETIC_ORDER].status == "released"
+    assert orders[demo.PENDING_ORDER].status == "pending"
+    assert quota_total(db) == "1220.00"
+
+
+def test_demo_is_skipped_without_its_organisation(db):
+    assert demo.load_demo(db, Principal.system("demo")).startswith("skipped")
+
+
+def test_pages_need_an_account(client, world):
+    for path in ("/ecommerce/", "/ecommerce/quota", "/ecommerce/orders/1"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code in (302, 303, 307), path
+        assert "/login" in response.headers["location"]
+
+
+def test_board_shows_orders_by_status_and_the_failing_check(client, db, world, demo_orders):
+    # A third order whose payment does not match the amount paid: rejected on "amounts".
+    for kind in ("CEB311", "CEB411", "CEB511", "CEB621"):
+        data = demo.renumbered(synthetic_bytes(kind), "SYN202501010003", "PAY202501010003")
+        if kind == "CEB411":
+            data = data.replace(b">1501.32<", b">1500.00<")
+        submit_message(db, actor=world.owner, organisation_id=world.org_a, data=data)
+    db.commit()
+    sign_in(client, "viewer@a.example")
+    page = client.get("/ecommerce/")
+    assert page.status_code == 200
+    released = page.text.split('data-testid="status-released"')[1].split("</section>")[0]
+    assert demo.SYNTHETIC_ORDER in released and "1,220.00" in released
+    pending = page.text.split('data-testid="status-pending"')[1].split("</section>")[0]
+    assert demo.PENDING_ORDER in pending and "2 / 4" in pending
+    rejected = page.text.split('data-testid="status-rejected"')[1].split("</section>")[0]
+    assert "SYN202501010003" in rejected
+    assert 'class="finding-fatal"' in rejected and "Amounts" in rejected
+
+
+def test_order_page_shows_messages_checks_and_the_tax_line_by_line(client, world, demo_orders):
+    _, orders = demo_orders
+    sign_in(client, "viewer@a.example")
+    page = client.get(f"/ecommerce/orders/{orders[demo.SYNTHETIC_ORDER].id}")
+    assert page.status_code == 200
+    text = page.text
+    for role in (
+        "Order (CEB311)",
+        "Payment (CEB411)",
+        "Waybill (CEB511)",
+        "Inventory list (CEB621)",
+    ):
+        assert role in text
+    assert "YT0000000000001" in text and "PAY202501010001" in text
+    assert "Buyer identity" in text and "Passed" in text
+    assert "(1,220.00 + 0.00) / (1 − 0.15)" in text and "1,435.29" in text
+    assert "1,435.29 × 0.15 × 0.7" in text and "150.71" in text
+    assert "1,435.29 × 0.13 × 0.7" in text and "130.61" in text
+    assert 'data-testid="tax-total">281.32<' in text
+    # A viewer may read but not file a return.
+    assert "File the return" not in text
+
+
+def test_return_refuses_bad_input_then_credits_the_quota(client, db, world, demo_orders):
+    _, orders = demo_orders
+    order_id = orders[demo.SYNTHETIC_ORDER].id
+    sign_in(client, "owner@a.example")
+    url = f"/ecommerce/orders/{order_id}"
+    assert "File the return" in client.get(url).text
+    token = csrf_of(client, url)
+    bad = client.post(
+        f"{url}/returns",
+        data={"csrf_token": token, "application_date": "not a date", "goods_category": "cosmetics"},
+    )
+    assert bad.status_code == 422
+    assert 'id="form-error"' in bad.text and "not a date" in bad.text
+    no_csrf = client.post(
+        f"{url}/returns", data={"application_date": "2030-01-01", "goods_category": "cosmetics"}
+    )
+    assert 400 <= no_csrf.status_code < 500
+    db.expire_all()
+    assert db.get(ClearanceOrder, order_id).status == "released"
+    assert quota_total(db) == "1220.00"
+
+    filed = client.post(
+        f"{url}/returns",
+        data={"csrf_token": token, "application_date": "", "goods_category": "cosmetics"},
+    )
+    assert filed.status_code == 422  # the application date is required
+    today = dt.date.today().isoformat()
+    accepted = client.post(
+        f"{url}/returns",
+        data={
+            "csrf_token": token,
+            "application_date": today,
+            "goods_back_date": today,
+            "goods_category": "cosmetics",
+        },
+        follow_redirects=False,
+    )
+    assert accepted.status_code == 303, accepted.text
+    shown = client.get(accepted.headers["location"])
+    assert "Return accepted" in shown.text and "1,220.00" in shown.text
+    db.expire_all()
+    assert db.get(ClearanceOrder, order_id).status == "returned"
+    assert quota_total(db) == "0.00"
+    again = client.post(
+        f"{url}/returns",
+        data={"csrf_token": token, "application_date": today, "goods_category": "cosmetics"},
+    )
+    assert again.status_code == 409
+
+
+def test_quota_view_and_a_bad_identity_number(client, world, demo_orders):
+    sign_in(client, "viewer@a.example")
+    page = client.get(f"/ecommerce/quota?buyer_id={VALID_BUYER}&year=2025")
+    assert page.status_code == 200
+    assert 'data-chart="gauge"' in page.text and 'data-max="26000.00"' in page.text
+    assert 'data-testid="quota-total">1,220.00<' in page.text
+    assert 'data-testid="quota-remaining">24,780.00<' in page.text
+    bad = client.get("/ecommerce/quota?buyer_id=123&year=2025")
+    assert bad.status_code == 422 and 'id="form-error"' in bad.text
+    bad_year = client.get(f"/ecommerce/quota?buyer_id={VALID_BUYER}&year=twenty")
+    assert bad_year.status_code == 422
+
+
+def test_screening_form_answers_per_item_and_parcel(client):
+    token = csrf_of(client, "/ecommerce/screen")
+    result = client.post(
+        "/ecommerce/screen",
+        data={
+            "csrf_token": token,
+            "ship_date": "2026-03-01",
+            "channel": "cargo",
+            "item1_kind": "lithium_metal_battery",
+            "item1_configuration": "standalone",
+            "item1_lithium_grams": "0.5",
+            "item1_quantity": "2",
+            "item2_kind": "perfume",
+            "item2_volume_ml": "50",
+            "item2_flash_point_c": "20",
+        },
+    )
+    assert result.status_code == 200, result.text
+    parcel = result.text.split('data-testid="parcel-result"')[1].split('data-testid="item-result"')[
+        0
+    ]
+    assert "UN3090" in parcel and "UN1266" in parcel
+    assert 'data-testid="passenger">Forbidden<' in parcel
+    assert 'data-testid="cargo">Allowed<' in parcel
+    assert result.text.count('data-testid="item-result"') == 2
+    assert "Y341" in result.text
+
+
+def test_screening_bad_input_comes_back_with_the_form(client):
+    token = csrf_of(client, "/ecommerce/screen")
+    empty = client.post("/ecommerce/screen", data={"csrf_token": token, "ship_date": "2026-03-01"})
+    assert empty.status_code == 422 and 'id="form-error"' in empty.text
+    bad = client.post(
+        "/ecommerce/screen",
+        data={
+            "csrf_token": token,
+            "ship_date": "2026-03-01",
+            "item1_kind": "perfume",
+            "item1_volume_ml": "lots",
+        },
+    )
+    assert bad.status_code == 422 and 'value="lots"' in bad.text
+    assert client.post("/ecommerce/screen", data={"item1_kind": "perfume"}).status_code in (
+        400,
+        403,
+    )
+
+
+def test_board_in_chinese(client, world, demo_orders):
+    sign_in(client, "viewer@a.example")
+    page = client.get("/ecommerce/?lang=zh-Hans")
+    assert page.status_code == 200
+    assert "跨境电商通关" in page.text
