@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import LiveServer, sign_in
+from tests.support import official_fixture
 
 pytestmark = pytest.mark.browser
 
@@ -91,3 +92,39 @@ def test_board_in_chinese(platform_page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.locator("#main-nav a[aria-current=page]")).to_have_text("跨境电商通关")
     expect(page.get_by_test_id("status-pending")).to_contain_text(PENDING)
+
+
+def test_the_four_messages_uploaded_on_the_board_release_an_order(
+    platform_page: Page, tmp_path
+) -> None:
+    # A new order from the synthetic set: another order number, the same buyer and goods.
+    # (It runs last: the buyer's quota grows by this order's dutiable value.)
+    page = platform_page
+    order_no = "BRW202501010009"
+    files = []
+    for name in ("CEB311", "CEB411", "CEB511", "CEB621"):
+        source = official_fixture(f"ceb/synthetic/{name}Message.xml").read_text(encoding="utf-8")
+        path = tmp_path / f"{name}.xml"
+        path.write_text(source.replace(RELEASED, order_no), encoding="utf-8")
+        files.append(path)
+    page.goto("/ecommerce/")
+    page.get_by_label("CEB message (order, payment, waybill or inventory list)").set_input_files(
+        str(files[0])
+    )
+    page.get_by_role("button", name="Submit the message").click()
+    expect(page.get_by_test_id("order-status")).to_have_text("Pending")
+    for path in files[1:]:
+        page.goto("/ecommerce/")
+        page.get_by_label(
+            "CEB message (order, payment, waybill or inventory list)"
+        ).set_input_files(str(path))
+        page.get_by_role("button", name="Submit the message").click()
+    expect(page.get_by_test_id("order-status")).to_have_text("Released")
+    expect(page.locator("main")).to_contain_text(order_no)
+
+    page.goto("/ecommerce/")
+    page.get_by_label("CEB message (order, payment, waybill or inventory list)").set_input_files(
+        str(files[0])
+    )
+    page.get_by_role("button", name="Submit the message").click()  # the order is already released
+    expect(page.locator("#form-error")).to_contain_text("already released")

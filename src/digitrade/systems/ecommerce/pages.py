@@ -152,6 +152,17 @@ def board_page(
 ) -> Response:
     if not viewer.is_authenticated:
         return login_redirect(request)
+    return _board(request, session, viewer, organisation_id)
+
+
+def _board(
+    request: Request,
+    session: DbSession,
+    viewer: Any,
+    organisation_id: int | None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
     organisations = _organisations(session, viewer, READ)
     if organisation_id is None and organisations:
         organisation_id = organisations[0].id
@@ -174,9 +185,42 @@ def board_page(
                 "organisation_id": organisation_id,
                 "columns": columns,
                 "total": total,
+                "can_declare": organisation_id is not None and viewer.can(DECLARE, organisation_id),
+                "error": error,
             }
         ),
+        status_code=status_code,
     )
+
+
+MAX_MESSAGE_BYTES = 5 * 1024 * 1024
+
+
+@router.post("/messages", response_class=HTMLResponse)
+async def submit_message_page(request: Request, session: DbSession, viewer: Viewer) -> Response:
+    """A CEB message uploaded from the board: filed against its order and matched at once."""
+    if not viewer.is_authenticated:
+        return login_redirect(request)
+    form = await request.form()
+    organisation = str(form.get("organisation_id", ""))
+    upload = form.get("file")
+    try:
+        check_csrf(request, str(form.get("csrf_token", "")))
+        if not organisation.isdigit():
+            raise validation_error("organisation_id", "choose the platform")
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            raise validation_error("file", "choose a CEB message file (.xml)")
+        data = await upload.read(MAX_MESSAGE_BYTES + 1)
+        if len(data) > MAX_MESSAGE_BYTES:
+            raise validation_error("file", "the file is larger than 5 MB")
+        detail = service.submit_message(
+            session, actor=viewer, organisation_id=int(organisation), data=data
+        )
+    except DomainError as exc:
+        session.rollback()
+        chosen = int(organisation) if organisation.isdigit() else None
+        return _board(request, session, viewer, chosen, exc.detail, exc.status)
+    return RedirectResponse(f"/ecommerce/orders/{detail.id}", status_code=303)
 
 
 # Order ---------------------------------------------------------------------------------------
