@@ -20,6 +20,14 @@ from digitrade.systems.ecommerce import dangerous_goods, returns, service, tax
 from digitrade.systems.ecommerce.ceb.xmlsafe import DEFAULT_MAX_BYTES
 from digitrade.systems.ecommerce.permissions import DECLARE
 from digitrade.systems.ecommerce.schemas import (
+    BondedAdjust,
+    BondedLotRead,
+    BondedMovementRead,
+    BondedMoveResult,
+    BondedReceive,
+    BondedRelease,
+    BondedReturnIn,
+    BondedTransfer,
     CatalogueItemRead,
     CatalogueItemWrite,
     OrderDetail,
@@ -27,6 +35,8 @@ from digitrade.systems.ecommerce.schemas import (
     QuotaRead,
     ReturnCreate,
     ReturnResult,
+    StockTakeReport,
+    StockTakeRequest,
 )
 from digitrade.web.uploads import FILE_BODY, read_upload
 
@@ -167,3 +177,123 @@ async def check_return(request: Request) -> dict[str, Any]:
 )
 async def screen_air(request: Request) -> dict[str, Any]:
     return dangerous_goods.screen_air(await read_json(request)).as_dict()
+
+
+# Bonded account book (1210, same-warehouse storage) -------------------------------------------
+
+
+@router.post(
+    "/bonded/receipts",
+    response_model=BondedMoveResult,
+    status_code=status.HTTP_201_CREATED,
+    summary="Receive units into a bonded account book, tagged with their status",
+)
+def receive_bonded(
+    body: BondedReceive, session: DbSession, actor: ApiPrincipal, organisation_id: int
+) -> BondedMoveResult:
+    return service.receive_bonded(session, actor=actor, organisation_id=organisation_id, data=body)
+
+
+@router.post(
+    "/bonded/transfers",
+    response_model=BondedMoveResult,
+    status_code=status.HTTP_201_CREATED,
+    summary="Move units between status tags (bonded-CBEC, general bonded, non-bonded)",
+    description="409 `ecommerce.bonded-stock-short`, naming the lot, when the source is short.",
+)
+def transfer_bonded(
+    body: BondedTransfer, session: DbSession, actor: ApiPrincipal, organisation_id: int
+) -> BondedMoveResult:
+    return service.transfer_bonded(session, actor=actor, organisation_id=organisation_id, data=body)
+
+
+@router.post(
+    "/bonded/releases",
+    response_model=BondedMoveResult,
+    status_code=status.HTTP_201_CREATED,
+    summary="Units leaving by a retail order released on its CEB621 inventory list",
+    description=(
+        "All lines move or none; 409 `ecommerce.bonded-stock-short`, naming the lot, when a "
+        "line is more than the lot has on hand."
+    ),
+)
+def release_bonded(
+    body: BondedRelease, session: DbSession, actor: ApiPrincipal, organisation_id: int
+) -> BondedMoveResult:
+    return service.release_bonded(session, actor=actor, organisation_id=organisation_id, data=body)
+
+
+@router.post(
+    "/bonded/returns",
+    response_model=BondedMoveResult,
+    status_code=status.HTTP_201_CREATED,
+    summary="Units of a returned retail order back into the book",
+)
+def return_bonded(
+    body: BondedReturnIn, session: DbSession, actor: ApiPrincipal, organisation_id: int
+) -> BondedMoveResult:
+    return service.return_bonded(session, actor=actor, organisation_id=organisation_id, data=body)
+
+
+@router.post(
+    "/bonded/adjustments",
+    response_model=BondedMoveResult,
+    status_code=status.HTTP_201_CREATED,
+    summary="A stock-take adjustment of one lot (signed units, with the reason)",
+)
+def adjust_bonded(
+    body: BondedAdjust, session: DbSession, actor: ApiPrincipal, organisation_id: int
+) -> BondedMoveResult:
+    return service.adjust_bonded(session, actor=actor, organisation_id=organisation_id, data=body)
+
+
+@router.get("/bonded/lots", response_model=Page[BondedLotRead])
+def list_bonded_lots(
+    session: DbSession,
+    actor: ApiPrincipal,
+    organisation_id: int,
+    book_no: Annotated[str | None, Query(max_length=30)] = None,
+    item_no: Annotated[str | None, Query(max_length=60)] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[BondedLotRead]:
+    items, total = service.list_bonded_lots(
+        session,
+        actor=actor,
+        organisation_id=organisation_id,
+        book_no=book_no,
+        item_no=item_no,
+        limit=limit,
+        offset=offset,
+    )
+    return Page[BondedLotRead](items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get(
+    "/bonded/lots/{lot_id}/movements",
+    response_model=Page[BondedMovementRead],
+    summary="A lot's movement journal, newest first",
+)
+def list_bonded_movements(
+    lot_id: int,
+    session: DbSession,
+    actor: ApiPrincipal,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[BondedMovementRead]:
+    items, total = service.list_bonded_movements(
+        session, actor=actor, lot_id=lot_id, limit=limit, offset=offset
+    )
+    return Page[BondedMovementRead](items=items, total=total, limit=limit, offset=offset)
+
+
+@router.post(
+    "/bonded/stock-take",
+    response_model=StockTakeReport,
+    summary="Reconcile an account book: book vs journal per lot, and vs the physical count",
+    description="Stores nothing; correct differences with `/bonded/adjustments`.",
+)
+def stock_take(
+    body: StockTakeRequest, session: DbSession, actor: ApiPrincipal, organisation_id: int
+) -> StockTakeReport:
+    return service.stock_take(session, actor=actor, organisation_id=organisation_id, data=body)

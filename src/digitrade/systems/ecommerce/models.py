@@ -6,6 +6,8 @@
 - ``ecommerce_item``: the platform's catalogue of tax data per item (``itemNo``): tariff code,
   rates, excise; the CEB messages do not carry rates, the tax engine needs them.
 - ``ecommerce_quota``: the annual retail-import total per buyer identity number and calendar year.
+- ``ecommerce_bonded_lot``: bonded account book stock (1210) per book, item and status tag.
+- ``ecommerce_bonded_movement``: the append-only journal of every change to a lot's quantity.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    CheckConstraint,
     ForeignKey,
     Index,
     Integer,
@@ -89,3 +92,51 @@ class BuyerQuota(Base):
     year: Mapped[int] = mapped_column(Integer)
     total: Mapped[Decimal] = mapped_column(Numeric(19, 2), default=Decimal(0))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class BondedLot(Base):
+    """Units of one item in one bonded account book (1210, same-warehouse storage) with one
+    status tag (``bonded_cbec``, ``general_bonded`` or ``non_bonded``): the book quantity on hand.
+
+    ``quantity`` is only ever changed together with a ``BondedMovement`` row, under the lot's row
+    lock, and is never negative.
+    """
+
+    __tablename__ = "ecommerce_bonded_lot"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "book_no", "item_no", "status"),
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("core_organisation.id", ondelete="RESTRICT")
+    )
+    book_no: Mapped[str] = mapped_column(String(30))
+    item_no: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(16))
+    quantity: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class BondedMovement(Base):
+    """Append-only journal of a bonded lot: receipt, release (by a CEB621 inventory list),
+    transfer out / in between statuses, return in, stock-take adjustment. ``quantity`` is signed
+    (positive in, negative out); the sum over a lot equals its book quantity."""
+
+    __tablename__ = "ecommerce_bonded_movement"
+    __table_args__ = (Index("ix_ecommerce_bonded_movement_lot", "lot_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("ecommerce_bonded_lot.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(16))
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str | None] = mapped_column(String(60))
+    order_no: Mapped[str | None] = mapped_column(String(60))
+    peer_lot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ecommerce_bonded_lot.id", ondelete="RESTRICT")
+    )
+    note: Mapped[str | None] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -78,3 +78,145 @@ class ReturnResult(BaseModel):
     decision: dict[str, Any]
     credited: str = Field(description="amount credited back to the buyer's annual total")
     order: OrderRead
+
+
+# Bonded account book (1210, same-warehouse storage) -------------------------------------------
+
+BondedStatus = Literal["bonded_cbec", "general_bonded", "non_bonded"]
+BookNo = Annotated[str, Field(min_length=1, max_length=30, examples=["T2244W000001"])]
+ItemNo = Annotated[str, Field(min_length=1, max_length=60, examples=["SKU-FC-50G"])]
+Units = Annotated[int, Field(gt=0, le=10**12, description="whole units")]
+Reference = Annotated[str | None, Field(default=None, max_length=60)]
+
+
+class BondedReceive(BaseModel):
+    """Units received into the bonded warehouse (entry declaration or receipt reference)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    book_no: BookNo
+    item_no: ItemNo
+    status: BondedStatus = "bonded_cbec"
+    quantity: Units
+    reference: Reference = None
+    note: str | None = Field(default=None, max_length=200)
+
+
+class BondedTransfer(BaseModel):
+    """Units moved from one status tag to another within the same book and item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    book_no: BookNo
+    item_no: ItemNo
+    from_status: BondedStatus
+    to_status: BondedStatus
+    quantity: Units
+    reference: Reference = None
+    note: str | None = Field(default=None, max_length=200)
+
+
+class BondedLine(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    item_no: ItemNo
+    quantity: Units
+
+
+class BondedRelease(BaseModel):
+    """Units leaving by a retail order released on its CEB621 inventory list (``invtNo``);
+    all lines move or none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    book_no: BookNo
+    order_no: str = Field(min_length=1, max_length=60)
+    invt_no: str = Field(min_length=1, max_length=60, description="the CEB621 inventory list")
+    status: BondedStatus = "bonded_cbec"
+    lines: list[BondedLine] = Field(min_length=1, max_length=500)
+
+
+class BondedReturnIn(BaseModel):
+    """Units of a returned retail order back into the book (CEB625 reference)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    book_no: BookNo
+    order_no: str = Field(min_length=1, max_length=60)
+    reference: Reference = None
+    status: BondedStatus = "bonded_cbec"
+    lines: list[BondedLine] = Field(min_length=1, max_length=500)
+
+
+class BondedAdjust(BaseModel):
+    """A stock-take adjustment: signed units, with the reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    book_no: BookNo
+    item_no: ItemNo
+    status: BondedStatus
+    quantity: int = Field(ge=-(10**12), le=10**12, description="signed units, not zero")
+    note: str = Field(min_length=1, max_length=200)
+
+
+class BondedLotRead(BaseModel):
+    id: int
+    organisation_id: int
+    book_no: str
+    item_no: str
+    status: str
+    quantity: int
+    updated_at: dt.datetime
+
+
+class BondedMovementRead(BaseModel):
+    id: int
+    lot_id: int
+    kind: str
+    quantity: int = Field(description="signed: positive in, negative out")
+    reference: str | None
+    order_no: str | None
+    peer_lot_id: int | None = Field(description="the other lot of a status transfer")
+    note: str | None
+    actor: str
+    created_at: dt.datetime
+
+
+class BondedMoveResult(BaseModel):
+    lots: list[BondedLotRead] = Field(description="the lots as they are after the movement")
+    movements: list[BondedMovementRead]
+
+
+class StockCount(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    item_no: ItemNo
+    status: BondedStatus
+    counted: int = Field(ge=0, le=10**12)
+
+
+class StockTakeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    book_no: BookNo
+    counts: list[StockCount] = Field(default_factory=list, max_length=5000)
+
+
+class StockTakeLine(BaseModel):
+    lot_id: int | None = Field(description="None when a counted item has no lot in the book")
+    item_no: str
+    status: str
+    book_quantity: int
+    journal_quantity: int = Field(description="sum of the lot's movements")
+    counted: int | None
+    book_vs_journal: int = Field(description="book minus journal; 0 when they reconcile")
+    count_vs_book: int | None = Field(description="counted minus book; None when not counted")
+
+
+class StockTakeReport(BaseModel):
+    organisation_id: int
+    book_no: str
+    lines: list[StockTakeLine]
+    reconciled: bool = Field(description="every lot's book quantity equals its journal")
+    differences: int = Field(description="lines where the count or the journal disagrees")

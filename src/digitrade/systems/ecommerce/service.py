@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,11 +41,26 @@ from digitrade.systems.ecommerce.ceb.codes import CustomsStatus
 from digitrade.systems.ecommerce.ceb.model import CebMessage, Document
 from digitrade.systems.ecommerce.ceb.validation import parse_timestamp
 from digitrade.systems.ecommerce.identity import identity_number_problem
-from digitrade.systems.ecommerce.models import BuyerQuota, CatalogueItem, ClearanceOrder
+from digitrade.systems.ecommerce.models import (
+    BondedLot,
+    BondedMovement,
+    BuyerQuota,
+    CatalogueItem,
+    ClearanceOrder,
+)
 from digitrade.systems.ecommerce.money import format_money
 from digitrade.systems.ecommerce.permissions import DECLARE, READ
 from digitrade.systems.ecommerce.schemas import (
     ROLES,
+    BondedAdjust,
+    BondedLine,
+    BondedLotRead,
+    BondedMovementRead,
+    BondedMoveResult,
+    BondedReceive,
+    BondedRelease,
+    BondedReturnIn,
+    BondedTransfer,
     CatalogueItemRead,
     CatalogueItemWrite,
     OrderDetail,
@@ -53,6 +68,9 @@ from digitrade.systems.ecommerce.schemas import (
     QuotaRead,
     ReturnCreate,
     ReturnResult,
+    StockTakeLine,
+    StockTakeReport,
+    StockTakeRequest,
 )
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -550,4 +568,417 @@ def submit_return(
         )
     return ReturnResult(
         decision=decision.as_dict(), credited=format_money(credited), order=_read(row)
+    )
+
+
+# Bonded account book (1210, same-warehouse storage) -----------------------------------------
+#
+# A lot is the stock of one item in one account book with one status tag; every change to its
+# quantity is one row of the append-only movement journal, written under the lot's row lock
+# (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite writers are serialised from BEGIN), so
+# concurrent movements cannot take a lot below zero. Lots are locked in a fixed order (item,
+# status) so that two multi-lot movements cannot deadlock. The clearance flow above does not call
+# ``release_bonded`` yet: the bonded warehouse (or the platform) posts the release with the
+# CEB621 ``invtNo`` once customs has released the inventory list.
+
+RECEIPT = "receipt"
+RELEASE = "release"
+TRANSFER_OUT = "transfer_out"
+TRANSFER_IN = "transfer_in"
+RETURN_IN = "return_in"
+ADJUSTMENT = "adjustment"
+
+
+class StockShort(Conflict):
+    """A movement would take a bonded lot below zero (title: Conflict's)."""
+
+    code = "ecommerce.bonded-stock-short"
+
+
+def _lot_name(book_no: str, item_no: str, status: str) -> str:
+    return f"book {book_no} item {item_no} ({status})"
+
+
+def _lock_lot(
+    session: Session,
+    organisation_id: int,
+    book_no: str,
+    item_no: str,
+    status: str,
+    *,
+    create: bool,
+) -> BondedLot | None:
+    """The lot, locked until the transaction ends; created empty when missing and ``create``."""
+    query = (
+        select(BondedLot)
+        .where(
+            BondedLot.organisation_id == organisation_id,
+            BondedLot.book_no == book_no,
+            BondedLot.item_no == item_no,
+            BondedLot.status == status,
+        )
+        .with_for_update()
+    )
+    row = session.scalars(query).one_or_none()
+    if row is not None or not create:
+        return row
+    try:
+        with session.begin_nested():
+            row = BondedLot(
+                organisation_id=organisation_id,
+                book_no=book_no,
+                item_no=item_no,
+                status=status,
+                quantity=0,
+            )
+            session.add(row)
+            session.flush()
+        return row
+    except IntegrityError:
+        # A concurrent transaction created it first (it waited on that one's commit).
+        return session.scalars(query).one()
+
+
+def _short(book_no: str, item_no: str, status: str, on_hand: int, wanted: int) -> StockShort:
+    name = _lot_name(book_no, item_no, status)
+    return StockShort(
+        f"{name} has {on_hand} on hand; {wanted} cannot leave it (stock cannot go negative)",
+        fields=[FieldIssue("quantity", f"more than the {on_hand} on hand in {name}")],
+        extra={
+            "lot": {"book_no": book_no, "item_no": item_no, "status": status},
+            "on_hand": on_hand,
+            "requested": wanted,
+        },
+    )
+
+
+def _move(
+    session: Session,
+    actor: Principal,
+    lot: BondedLot,
+    kind: str,
+    quantity: int,
+    *,
+    reference: str | None = None,
+    order_no: str | None = None,
+    peer_lot_id: int | None = None,
+    note: str | None = None,
+) -> BondedMovement:
+    """Change a locked lot by ``quantity`` (signed) and journal it; never below zero."""
+    if lot.quantity + quantity < 0:
+        raise _short(lot.book_no, lot.item_no, lot.status, lot.quantity, -quantity)
+    lot.quantity = lot.quantity + quantity
+    movement = BondedMovement(
+        lot_id=lot.id,
+        kind=kind,
+        quantity=quantity,
+        reference=reference,
+        order_no=order_no,
+        peer_lot_id=peer_lot_id,
+        note=note,
+        actor=actor.subject[:100],
+    )
+    session.add(movement)
+    return movement
+
+
+def _lot_read(row: BondedLot) -> BondedLotRead:
+    return BondedLotRead(
+        id=row.id,
+        organisation_id=row.organisation_id,
+        book_no=row.book_no,
+        item_no=row.item_no,
+        status=row.status,
+        quantity=row.quantity,
+        updated_at=row.updated_at,
+    )
+
+
+def _movement_read(row: BondedMovement) -> BondedMovementRead:
+    return BondedMovementRead(
+        id=row.id,
+        lot_id=row.lot_id,
+        kind=row.kind,
+        quantity=row.quantity,
+        reference=row.reference,
+        order_no=row.order_no,
+        peer_lot_id=row.peer_lot_id,
+        note=row.note,
+        actor=row.actor,
+        created_at=row.created_at,
+    )
+
+
+def _moved(
+    session: Session,
+    actor: Principal,
+    organisation_id: int,
+    action: str,
+    lots: list[BondedLot],
+    movements: list[BondedMovement],
+) -> BondedMoveResult:
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type="ecommerce_bonded_lot",
+        entity_id=",".join(str(lot.id) for lot in lots)[:60],
+        organisation_id=organisation_id,
+        after={
+            "movements": [
+                {
+                    "lot": _lot_name(lot.book_no, lot.item_no, lot.status),
+                    "kind": m.kind,
+                    "quantity": m.quantity,
+                    "reference": m.reference,
+                    "order_no": m.order_no,
+                    "on_hand": lot.quantity,
+                }
+                for lot, m in zip(lots, movements, strict=True)
+            ]
+        },
+    )
+    return BondedMoveResult(
+        lots=[_lot_read(lot) for lot in lots],
+        movements=[_movement_read(m) for m in movements],
+    )
+
+
+def receive_bonded(
+    session: Session, *, actor: Principal, organisation_id: int, data: BondedReceive
+) -> BondedMoveResult:
+    """Units received into the bonded warehouse, tagged with their status."""
+    actor.require(DECLARE, organisation_id)
+    lot = _lock_lot(session, organisation_id, data.book_no, data.item_no, data.status, create=True)
+    assert lot is not None
+    movement = _move(
+        session, actor, lot, RECEIPT, data.quantity, reference=data.reference, note=data.note
+    )
+    return _moved(session, actor, organisation_id, "ecommerce.bonded.receive", [lot], [movement])
+
+
+def transfer_bonded(
+    session: Session, *, actor: Principal, organisation_id: int, data: BondedTransfer
+) -> BondedMoveResult:
+    """Units moved between status tags (for example bonded-CBEC to general bonded)."""
+    actor.require(DECLARE, organisation_id)
+    if data.from_status == data.to_status:
+        raise validation_error("to_status", "must differ from from_status")
+    locked: dict[str, BondedLot | None] = {}
+    for status in sorted((data.from_status, data.to_status)):  # fixed lock order
+        locked[status] = _lock_lot(
+            session,
+            organisation_id,
+            data.book_no,
+            data.item_no,
+            status,
+            create=status == data.to_status,
+        )
+    source, target = locked[data.from_status], locked[data.to_status]
+    assert target is not None
+    if source is None:
+        raise _short(data.book_no, data.item_no, data.from_status, 0, data.quantity)
+    common = {"reference": data.reference, "note": data.note}
+    out = _move(
+        session, actor, source, TRANSFER_OUT, -data.quantity, peer_lot_id=target.id, **common
+    )
+    into = _move(
+        session, actor, target, TRANSFER_IN, data.quantity, peer_lot_id=source.id, **common
+    )
+    return _moved(
+        session,
+        actor,
+        organisation_id,
+        "ecommerce.bonded.transfer",
+        [source, target],
+        [out, into],
+    )
+
+
+def _line_totals(lines: list[BondedLine]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for line in lines:
+        totals[line.item_no] = totals.get(line.item_no, 0) + line.quantity
+    return totals
+
+
+def release_bonded(
+    session: Session, *, actor: Principal, organisation_id: int, data: BondedRelease
+) -> BondedMoveResult:
+    """Units leaving the book by a retail order released on its CEB621 inventory list: every line
+    moves, or none does (the first short line is refused, naming its lot)."""
+    actor.require(DECLARE, organisation_id)
+    totals = _line_totals(data.lines)
+    lots: list[BondedLot] = []
+    for item_no in sorted(totals):  # fixed lock order
+        lot = _lock_lot(session, organisation_id, data.book_no, item_no, data.status, create=False)
+        on_hand = lot.quantity if lot is not None else 0
+        if lot is None or on_hand < totals[item_no]:
+            raise _short(data.book_no, item_no, data.status, on_hand, totals[item_no])
+        lots.append(lot)
+    movements = [
+        _move(
+            session,
+            actor,
+            lot,
+            RELEASE,
+            -totals[lot.item_no],
+            reference=data.invt_no,
+            order_no=data.order_no,
+        )
+        for lot in lots
+    ]
+    return _moved(session, actor, organisation_id, "ecommerce.bonded.release", lots, movements)
+
+
+def return_bonded(
+    session: Session, *, actor: Principal, organisation_id: int, data: BondedReturnIn
+) -> BondedMoveResult:
+    """Units of a returned retail order back into the book."""
+    actor.require(DECLARE, organisation_id)
+    totals = _line_totals(data.lines)
+    lots: list[BondedLot] = []
+    for item_no in sorted(totals):
+        lot = _lock_lot(session, organisation_id, data.book_no, item_no, data.status, create=True)
+        assert lot is not None
+        lots.append(lot)
+    movements = [
+        _move(
+            session,
+            actor,
+            lot,
+            RETURN_IN,
+            totals[lot.item_no],
+            reference=data.reference,
+            order_no=data.order_no,
+        )
+        for lot in lots
+    ]
+    return _moved(session, actor, organisation_id, "ecommerce.bonded.return", lots, movements)
+
+
+def adjust_bonded(
+    session: Session, *, actor: Principal, organisation_id: int, data: BondedAdjust
+) -> BondedMoveResult:
+    """A stock-take adjustment (signed); a decrease cannot take the lot below zero."""
+    actor.require(DECLARE, organisation_id)
+    if data.quantity == 0:
+        raise validation_error("quantity", "must not be zero")
+    lot = _lock_lot(
+        session,
+        organisation_id,
+        data.book_no,
+        data.item_no,
+        data.status,
+        create=data.quantity > 0,
+    )
+    if lot is None:
+        raise _short(data.book_no, data.item_no, data.status, 0, -data.quantity)
+    movement = _move(session, actor, lot, ADJUSTMENT, data.quantity, note=data.note)
+    return _moved(session, actor, organisation_id, "ecommerce.bonded.adjust", [lot], [movement])
+
+
+def list_bonded_lots(
+    session: Session,
+    *,
+    actor: Principal,
+    organisation_id: int,
+    book_no: str | None = None,
+    item_no: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[BondedLotRead], int]:
+    actor.require(READ, organisation_id)
+    query = select(BondedLot).where(BondedLot.organisation_id == organisation_id)
+    if book_no is not None:
+        query = query.where(BondedLot.book_no == book_no)
+    if item_no is not None:
+        query = query.where(BondedLot.item_no == item_no)
+    order = (BondedLot.book_no, BondedLot.item_no, BondedLot.status)
+    rows, total = fetch_page(session, query.order_by(*order), limit=limit, offset=offset)
+    return [_lot_read(r) for r in rows], total
+
+
+def list_bonded_movements(
+    session: Session,
+    *,
+    actor: Principal,
+    lot_id: int,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[BondedMovementRead], int]:
+    """A lot's journal, newest first."""
+    lot = session.get(BondedLot, lot_id)
+    if lot is None:
+        raise NotFound(f"bonded lot {lot_id} does not exist")
+    actor.require(READ, lot.organisation_id)
+    query = (
+        select(BondedMovement)
+        .where(BondedMovement.lot_id == lot_id)
+        .order_by(BondedMovement.id.desc())
+    )
+    rows, total = fetch_page(session, query, limit=limit, offset=offset)
+    return [_movement_read(r) for r in rows], total
+
+
+def stock_take(
+    session: Session, *, actor: Principal, organisation_id: int, data: StockTakeRequest
+) -> StockTakeReport:
+    """Reconcile an account book: each lot's book quantity against the sum of its journal, and
+    against the physical count given (a counted item without a lot is a line with book 0).
+    Stores nothing; differences are corrected with ``adjust_bonded``."""
+    actor.require(READ, organisation_id)
+    counted: dict[tuple[str, str], int] = {}
+    for index, entry in enumerate(data.counts):
+        key = (entry.item_no, entry.status)
+        if key in counted:
+            raise validation_error(f"counts[{index}]", "counted twice: item and status repeat")
+        counted[key] = entry.counted
+    journal = (
+        select(BondedMovement.lot_id, func.coalesce(func.sum(BondedMovement.quantity), 0))
+        .group_by(BondedMovement.lot_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(BondedLot, journal.c[1])
+        .outerjoin(journal, journal.c.lot_id == BondedLot.id)
+        .where(BondedLot.organisation_id == organisation_id, BondedLot.book_no == data.book_no)
+        .order_by(BondedLot.item_no, BondedLot.status)
+    ).all()
+    lines: list[StockTakeLine] = []
+    for lot, summed in rows:
+        journal_quantity = int(summed or 0)
+        count = counted.pop((lot.item_no, lot.status), None)
+        lines.append(
+            StockTakeLine(
+                lot_id=lot.id,
+                item_no=lot.item_no,
+                status=lot.status,
+                book_quantity=lot.quantity,
+                journal_quantity=journal_quantity,
+                counted=count,
+                book_vs_journal=lot.quantity - journal_quantity,
+                count_vs_book=None if count is None else count - lot.quantity,
+            )
+        )
+    for (item_no, status), count in sorted(counted.items()):
+        lines.append(
+            StockTakeLine(
+                lot_id=None,
+                item_no=item_no,
+                status=status,
+                book_quantity=0,
+                journal_quantity=0,
+                counted=count,
+                book_vs_journal=0,
+                count_vs_book=count,
+            )
+        )
+    return StockTakeReport(
+        organisation_id=organisation_id,
+        book_no=data.book_no,
+        lines=lines,
+        reconciled=all(line.book_vs_journal == 0 for line in lines),
+        differences=sum(1 for line in lines if line.book_vs_journal or line.count_vs_book),
     )
