@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -61,6 +61,17 @@ def reading_page_principal(request: Request, session: ReadSession) -> Principal:
 
 # For pages whose POST stores nothing (checking an uploaded file): no write lock is taken.
 ReadingViewer = Annotated[Principal, Depends(reading_page_principal)]
+
+
+def organisations_where(session: Session, viewer: Principal, permission: str) -> list[Any]:
+    """The organisations the viewer belongs to and may do ``permission`` in (pickers on pages)."""
+    if not viewer.is_authenticated:
+        return []
+    return [
+        org
+        for org in service.list_organisations(session, actor=viewer, limit=200).items
+        if viewer.can(permission, org.id)
+    ]
 
 
 def login_redirect(request: Request) -> RedirectResponse:

@@ -16,7 +16,7 @@ from digitrade.systems.dataflow import service
 from digitrade.systems.dataflow.permissions import ASSESS, LISTS_MANAGE, REGISTER
 from digitrade.systems.dataflow.rules import RULES_BY_ID
 from digitrade.systems.dataflow.schemas import TransferCreate
-from digitrade.web.pages import Viewer, login_redirect
+from digitrade.web.pages import Viewer, login_redirect, organisations_where
 from digitrade.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -104,16 +104,6 @@ def request_from_form(form: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _organisations(session: DbSession, viewer: Any, permission: str) -> list[Any]:
-    if not viewer.is_authenticated:
-        return []
-    return [
-        org
-        for org in list_organisations(session, actor=viewer, limit=200).items
-        if viewer.can(permission, org.id)
-    ]
-
-
 def _wizard(
     request: Request,
     session: DbSession,
@@ -130,7 +120,7 @@ def _wizard(
             "error": error,
             "purposes": PURPOSES,
             "purpose_labels": PURPOSE_LABELS,
-            "organisations": _organisations(session, viewer, ASSESS),
+            "organisations": organisations_where(session, viewer, ASSESS),
             "today": dt.date.today().isoformat(),
         },
         status_code=status_code,
@@ -199,7 +189,7 @@ def _register_context(
     session: DbSession, viewer: Any, organisation_id: int | None
 ) -> dict[str, Any]:
     # Those where the viewer may record transfers; else those it may only read.
-    organisations = _organisations(session, viewer, REGISTER) or list(
+    organisations = organisations_where(session, viewer, REGISTER) or list(
         list_organisations(session, actor=viewer, limit=200).items
     )
     if organisation_id is None and organisations:

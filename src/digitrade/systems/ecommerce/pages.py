@@ -13,13 +13,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from digitrade.core.auth.dependencies import DbSession, ReadSession, check_csrf
-from digitrade.core.auth.service import list_organisations
 from digitrade.core.errors import DomainError, validation_error
 from digitrade.systems.ecommerce import dangerous_goods, matching, service
 from digitrade.systems.ecommerce.ceb import read_message
 from digitrade.systems.ecommerce.permissions import DECLARE, READ
 from digitrade.systems.ecommerce.schemas import ROLES, OrderDetail, ReturnCreate
-from digitrade.web.pages import ReadingViewer, Viewer, login_redirect
+from digitrade.web.pages import ReadingViewer, Viewer, login_redirect, organisations_where
 from digitrade.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -125,16 +124,6 @@ def _context(extra: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _organisations(session: DbSession, viewer: Any, permission: str) -> list[Any]:
-    if not viewer.is_authenticated:
-        return []
-    return [
-        org
-        for org in list_organisations(session, actor=viewer, limit=200).items
-        if viewer.can(permission, org.id)
-    ]
-
-
 def failing_check(match: dict[str, Any] | None) -> dict[str, Any] | None:
     """The first check that failed, else None."""
     for check in (match or {}).get("checks", []):
@@ -163,7 +152,7 @@ def _board(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    organisations = _organisations(session, viewer, READ)
+    organisations = organisations_where(session, viewer, READ)
     if organisation_id is None and organisations:
         organisation_id = organisations[0].id
     columns: dict[str, list[Any]] = {status: [] for status in STATUS_LABELS}

@@ -14,12 +14,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from digitrade.core.auth.dependencies import DbSession, ReadSession, check_csrf, platform
-from digitrade.core.auth.service import list_organisations
 from digitrade.core.errors import DomainError, validation_error
 from digitrade.systems.einvoice import service
 from digitrade.systems.einvoice.permissions import ISSUE, READ
 from digitrade.systems.einvoice.schemas import IssueRequest, profile_of
-from digitrade.web.pages import ReadingViewer, Viewer, login_redirect
+from digitrade.web.pages import ReadingViewer, Viewer, login_redirect, organisations_where
 from digitrade.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -124,23 +123,13 @@ async def validate_submit(request: Request, viewer: ReadingViewer) -> Response:
     )
 
 
-def _organisations(session: DbSession, viewer: Any, permission: str) -> list[Any]:
-    if not viewer.is_authenticated:
-        return []
-    return [
-        org
-        for org in list_organisations(session, actor=viewer, limit=200).items
-        if viewer.can(permission, org.id)
-    ]
-
-
 @router.get("/invoices", response_class=HTMLResponse)
 def invoices_page(
     request: Request, session: DbSession, viewer: Viewer, organisation_id: int | None = None
 ) -> Response:
     if not viewer.is_authenticated:
         return login_redirect(request)
-    organisations = _organisations(session, viewer, READ)
+    organisations = organisations_where(session, viewer, READ)
     if organisation_id is None and organisations:
         organisation_id = organisations[0].id
     items: list[Any] = []
@@ -181,7 +170,7 @@ def _create_form(
                 "form": form,
                 "error": error,
                 "report": report,
-                "organisations": _organisations(session, viewer, ISSUE),
+                "organisations": organisations_where(session, viewer, ISSUE),
                 "line_numbers": range(1, FORM_LINES + 1),
                 "units": FORM_UNITS,
                 "currencies": FORM_CURRENCIES,

@@ -82,10 +82,10 @@ def validator(root: Path) -> Validator:
 def warm_up(root: Path) -> None:
     """Compile the installed packs now (cheap once done); without packs there is nothing to do,
     and the validation itself then says which pack is missing."""
-    # A missing or damaged pack is reported by the validation that needs it.
+    # A missing or damaged pack is reported by the validation that needs it. Once warm this is
+    # a few dictionary lookups: no manifest is read again on the request path.
     with suppress(DomainError):
-        if rulepacks.list_installed(root):
-            validator(root).warm_up()
+        validator(root).warm_up()
 
 
 # --- validation and conversion (no storage) ----------------------------------------------
