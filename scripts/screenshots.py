@@ -182,6 +182,17 @@ def take(browser: Browser, base_url: str, out: Path) -> list[Path]:
     shot(page, "einvoice-invoice-zh.png")
     exporter.close()
 
+    public = browser.new_context(base_url=base_url, viewport=DESKTOP, locale="en-GB")
+    page = public.new_page()
+    page.goto("/statistics/?lang=en")
+    expect(page.locator("[data-stats-chart][data-rendered=true]").first).to_be_visible()
+    page.wait_for_timeout(1500)  # entry animations
+    shot(page, "statistics-dashboard.png")
+    page.goto("/statistics/bulletin?period=2025&lang=zh-Hans")
+    page.wait_for_timeout(1500)
+    shot(page, "statistics-bulletin-zh.png")
+    public.close()
+
     phone = browser.new_context(
         base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB"
     )

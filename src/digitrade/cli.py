@@ -58,7 +58,7 @@ def _register_system_commands() -> None:
 
     for system in SYSTEMS:
         if system.cli is not None:
-            app.add_typer(system.cli, name=system.name)
+            app.add_typer(system.cli, name=system.cli_name or system.name)
 
 
 _register_system_commands()

@@ -9,9 +9,14 @@ from __future__ import annotations
 from digitrade.core.auth.permissions import register_permissions
 from digitrade.core.ledger.kinds import register_kinds
 from digitrade.core.registry import SystemModule
-from digitrade.systems import dataflow, ecommerce, einvoice
+from digitrade.systems import dataflow, ecommerce, einvoice, statistics
 
-SYSTEMS: tuple[SystemModule, ...] = (dataflow.module, einvoice.module, ecommerce.module)
+SYSTEMS: tuple[SystemModule, ...] = (
+    dataflow.module,
+    einvoice.module,
+    ecommerce.module,
+    statistics.module,
+)
 
 # Permissions and ledger kinds are known wherever the systems are: web app, CLI, demo, tests.
 for _system in SYSTEMS:

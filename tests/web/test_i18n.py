@@ -26,6 +26,7 @@ from digitrade.systems.ecommerce.pages import (
 )
 from digitrade.systems.ecommerce.pages import STATUS_LABELS as ECOMMERCE_STATUS_LABELS
 from digitrade.systems.einvoice.pages import FORM_UNITS, TYPE_LABELS, VAT_CATEGORY_LABELS
+from digitrade.systems.statistics import pages as statistics_pages
 from digitrade.web import problems
 from digitrade.web.i18n import LANGUAGE_COOKIE, LOCALE_DIR, negotiate, normalise_language
 from tests.conftest import PASSWORD, World
@@ -165,6 +166,12 @@ def _runtime_message_ids() -> set[str]:
         KIND_LABELS,
         CONFIGURATION_LABELS,
         CHANNEL_LABELS,
+        statistics_pages.RETURN_STATUS_LABELS,
+        statistics_pages.DATA_STATUS_LABELS,
+        statistics_pages.PROGRESS_LABELS,
+        statistics_pages.SUPPRESSION_LABELS,
+        statistics_pages.INDICATOR_LABELS,
+        statistics_pages.FLOW_LABELS,
     ):
         ids.update(labels.values())
     return ids

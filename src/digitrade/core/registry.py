@@ -38,6 +38,7 @@ class SystemModule:
     demo: DemoLoader | None = None
     ledger_kinds: tuple[EntryKind, ...] = ()  # evidence this system anchors in the ledger
     docs_path: str = ""  # docs/systems/<name>.md
+    cli_name: str = ""  # the command group's name when it differs from ``name`` (``stats``)
 
     def live_status(self, session: Session) -> tuple[bool, str]:
         if self.status is None:

@@ -48,6 +48,8 @@ async def read_upload(request: Request, *, limit: int, what: str) -> bytes:
         if upload is None or isinstance(upload, str):
             raise validation_error("file", f"attach {what} as form field 'file'")
         data = await upload.read(limit + 1)
+        # Endpoints whose parsing depends on the file's type read its name from here.
+        request.state.upload_filename = upload.filename
     else:
         data = await request.body()
     if len(data) > limit:

@@ -161,3 +161,30 @@ ECOMMERCE_LABELS = (
     N_("Waybill number"),
     N_("Tax base including consumption tax"),
 )
+
+# Labels of digitrade.systems.statistics.pages (RETURN_STATUS_LABELS, DATA_STATUS_LABELS,
+# PROGRESS_LABELS, SUPPRESSION_LABELS, INDICATOR_LABELS, FLOW_LABELS), which the statistics
+# templates pass to _() by return status, data status, progress class, suppression reason,
+# indicator and flow.
+STATISTICS_LABELS = (
+    N_("Draft"),
+    N_("Submitted"),
+    N_("Queried"),
+    N_("Accepted"),
+    N_("Official"),
+    N_("Preliminary"),
+    N_("Nowcast"),
+    N_("Illustrative"),
+    N_("Significant progress"),
+    N_("Moderate progress"),
+    N_("Insufficient progress"),
+    N_("Moving away from the target"),
+    N_("Fewer than three enterprises contribute"),
+    N_("One enterprise dominates the cell"),
+    N_("Suppressed so that another cell cannot be derived"),
+    N_("Services trade (exports + imports)"),
+    N_("Digitally delivered services trade"),
+    N_("Digitally delivered share of services trade"),
+    N_("Exports (credit)"),
+    N_("Imports (debit)"),
+)
