@@ -17,6 +17,7 @@ from digitrade.core import errors
 from digitrade.core.auth.permissions import Role
 from digitrade.core.auth.schemas import ApiKeyCreate
 from digitrade.systems.dataflow.pages import PATHWAY_LABELS, PURPOSE_LABELS
+from digitrade.systems.documents import pages as documents_pages
 from digitrade.systems.ecommerce.pages import (
     CHANNEL_LABELS,
     CHECK_LABELS,
@@ -172,6 +173,11 @@ def _runtime_message_ids() -> set[str]:
         statistics_pages.SUPPRESSION_LABELS,
         statistics_pages.INDICATOR_LABELS,
         statistics_pages.FLOW_LABELS,
+        documents_pages.CHECK_NAME_LABELS,
+        documents_pages.FORMAT_LABELS,
+        documents_pages.STATUS_LABELS,
+        documents_pages.TITLE_STATUS_LABELS,
+        documents_pages.TITLE_ACTION_LABELS,
     ):
         ids.update(labels.values())
     return ids

@@ -69,6 +69,18 @@ class Settings(BaseSettings):
         default=Path("var"),
         description="Where the platform keeps files beside its database (installed rule packs).",
     )
+    public_host: str = Field(
+        default="digitrade.local",
+        pattern=r"^[A-Za-z0-9.-]+(%3A[0-9]+)?$",
+        description="Host name the platform is reached at: issuers' did:web identifiers and the "
+        "links printed in QR codes.",
+    )
+    ebl_platform_code: str = Field(
+        default="DGTR",
+        pattern=r"^[A-Z0-9]{2,4}$",
+        description="This platform's eBL platform code in DCSA PINT transfers (at most 4 "
+        "characters, as PINT's eblPlatform).",
+    )
     fixtures_dir: Path = Field(
         default=Path("../shared/fixtures"),
         description="Official test material used by tests and by the demo when present.",

@@ -57,3 +57,21 @@ async def read_upload(request: Request, *, limit: int, what: str) -> bytes:
     if not data:
         raise validation_error("file", f"empty: send {what}")
     return data
+
+
+async def read_form_upload(
+    request: Request, *, text_field: str, limit: int
+) -> tuple[dict[str, str], bytes | None]:
+    """A page form's text fields and its document: the uploaded ``file``, else the text pasted
+    into ``text_field``; None when neither was given. Refused over ``limit`` bytes."""
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    upload = form.get("file")
+    data: bytes | None = None
+    if upload is not None and not isinstance(upload, str) and upload.filename:
+        data = await upload.read(limit + 1)
+    elif fields.get(text_field, "").strip():
+        data = fields[text_field].strip().encode("utf-8")
+    if data is not None and len(data) > limit:
+        raise validation_error("file", f"the file is larger than {limit // (1024 * 1024)} MB")
+    return fields, data

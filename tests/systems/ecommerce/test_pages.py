@@ -13,7 +13,7 @@ from sqlalchemy import select
 from digitrade.core.auth.principal import Principal
 from digitrade.systems.ecommerce import demo
 from digitrade.systems.ecommerce.models import BuyerQuota, ClearanceOrder
-from digitrade.systems.ecommerce.service import submit_message
+from digitrade.systems.ecommerce.service import CHINA, submit_message
 from tests.conftest import PASSWORD
 from tests.systems.ecommerce.support import VALID_BUYER, fixtures, synthetic_bytes
 
@@ -150,7 +150,7 @@ def test_return_refuses_bad_input_then_credits_the_quota(client, db, world, demo
         data={"csrf_token": token, "application_date": "", "goods_category": "cosmetics"},
     )
     assert filed.status_code == 422  # the application date is required
-    today = dt.date.today().isoformat()
+    today = dt.datetime.now(CHINA).date().isoformat()  # customs dates are China time
     accepted = client.post(
         f"{url}/returns",
         data={

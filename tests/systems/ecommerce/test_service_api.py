@@ -4,6 +4,7 @@ total reserved; returns credit it back; permissions and bad input as problem+jso
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -13,6 +14,7 @@ from digitrade.core.audit import AuditEvent
 from digitrade.core.auth.permissions import Role
 from digitrade.core.ledger.models import LedgerEntry
 from digitrade.systems.ecommerce.models import BuyerQuota, ClearanceOrder
+from digitrade.systems.ecommerce.service import CHINA
 from tests.conftest import bearer
 from tests.systems.ecommerce.support import (
     FACE_CREAM,
@@ -286,7 +288,10 @@ def release(client, token, org):
 def test_an_accepted_return_credits_the_annual_total(client, world, api_key, db):
     token = api_key(Role.EDITOR)
     order = release(client, token, world.org_a)
-    released_on = order["released_at"][:10]
+    # Customs dates are China Standard Time: after 16:00 UTC it is already tomorrow there.
+    released_on = (
+        dt.datetime.fromisoformat(order["released_at"]).astimezone(CHINA).date().isoformat()
+    )
     response = client.post(
         f"/api/ecommerce/orders/{order['id']}/returns",
         headers=bearer(token),

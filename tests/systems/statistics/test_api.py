@@ -173,3 +173,16 @@ def test_return_uploaded_as_csv(client, key, stats_world):
         files={"file": ("return.csv", b"code,flow\nSI,credit\n")},
     )
     assert bad.status_code == 422 and "missing column" in bad.json()["detail"]
+
+
+def test_published_figures_carry_their_citations(client):
+    figures = client.get("/api/statistics/published-figures").json()
+    china_2023 = [
+        f
+        for f in figures
+        if (f["economy"], f["period"], f["definition"]) == ("CHN", "2023", "mofcom_wto")
+    ]
+    assert china_2023 and china_2023[0]["value"] == "385.9"
+    assert all(f["source"] for f in figures)
+    page = client.get("/statistics/")
+    assert "385.9" in page.text and 'data-testid="published-figures"' in page.text

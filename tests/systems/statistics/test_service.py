@@ -503,3 +503,28 @@ def test_template_round_trip(db, stats_world):
     header = next(csv.reader(io.StringIO(text)))
     assert header[:4] == ["economy", "period", "code", "flow"]
     assert service.template_bytes(".xlsx")[:2] == b"PK"
+
+
+def test_digitally_delivered_estimate_from_mode_1_values(db, stats_world):
+    """WTO method: each category times its Mode 1 share; with Mode 1 values supplied, the
+    estimate is their sum, and only when every category has one."""
+    total = {"SF": 10, "SG": 20, "SH": 8, "SI1": 3, "SI2": 30, "SI3": 2, "SJ": 40, "SK": 4}
+    mode1 = {"SF": 4, "SG": 9, "SH": 8, "SI1": 2, "SI2": 27, "SI3": 2, "SJ": 18, "SK": 1}
+    rows = []
+    for code in total:
+        for flow in ("credit", "debit"):
+            rows.append(f"CN-SH,2025,{code},{flow},{total[code]},USD,9,bop,official,t")
+    rows.append("CN-SH,2025,SA,credit,1,USD,9,bop,official,t")
+    header = HEADER.strip() + ",mode\n"
+    mode_rows = "".join(
+        f"CN-SH,2025,{code},{flow},{mode1[code]},USD,9,bop,official,t,1\n"
+        for code in mode1
+        for flow in ("credit", "debit")
+    )
+    import_bytes(db, stats_world.officer, template(*rows))
+    import_bytes(db, stats_world.officer, (header + mode_rows).encode(), name="mode1.csv")
+    indicators = service.annual_indicators(db, economy="CN-SH", definition="mofcom_wto")
+    assert indicators.delivered[2025].value == Decimal(2 * sum(mode1.values()) * 1000)
+    assert indicators.delivered[2025].derived_from == "mode1"
+    dashboard = service.dashboard(db, economy="CN-SH")
+    assert dashboard["delivered"][0]["definition"] == "wto_mode1"

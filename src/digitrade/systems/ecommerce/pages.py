@@ -23,6 +23,12 @@ from digitrade.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
+
+def _china_today() -> dt.date:
+    """Today's date where the goods are cleared: customs dates are China Standard Time."""
+    return dt.datetime.now(service.CHINA).date()
+
+
 # Board columns, in the order a clearance officer reads them (msgids of the catalogue).
 STATUS_LABELS = {
     "rejected": "Rejected",
@@ -310,7 +316,7 @@ def _order_page(
     declared = heads.get("order", {}).get("appTime", "")
     assessment = detail.assessment or {}
     lines = [{"line": line, "steps": tax_steps(line)} for line in assessment.get("lines", [])]
-    today = dt.date.today().isoformat()
+    today = _china_today().isoformat()
     return render(
         request,
         "ecommerce/order.html",
@@ -395,7 +401,7 @@ def quota_page(
     if not viewer.is_authenticated:
         return login_redirect(request)
     buyer_id = buyer_id.strip()
-    form = {"buyer_id": buyer_id, "year": year.strip() or str(dt.date.today().year)}
+    form = {"buyer_id": buyer_id, "year": year.strip() or str(_china_today().year)}
     context: dict[str, Any] = {"form": form}
     if buyer_id:
         try:
@@ -458,7 +464,7 @@ def screening_request(form: dict[str, str]) -> dict[str, Any]:
 
 @router.get("/screen", response_class=HTMLResponse)
 def screen_page(request: Request, viewer: Viewer) -> Response:
-    form = {"ship_date": dt.date.today().isoformat(), "channel": "cargo"}
+    form = {"ship_date": _china_today().isoformat(), "channel": "cargo"}
     return render(request, "ecommerce/screen.html", _screen_context({"form": form}))
 
 

@@ -20,6 +20,7 @@ from digitrade.systems.einvoice.permissions import ISSUE, READ
 from digitrade.systems.einvoice.schemas import IssueRequest, profile_of
 from digitrade.web.pages import ReadingViewer, Viewer, login_redirect, organisations_where
 from digitrade.web.templating import render
+from digitrade.web.uploads import read_form_upload
 
 router = APIRouter(include_in_schema=False)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -74,17 +75,7 @@ def _context(extra: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _upload(request: Request) -> tuple[dict[str, str], bytes | None]:
-    form = await request.form()
-    fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    upload = form.get("file")
-    data: bytes | None = None
-    if upload is not None and not isinstance(upload, str) and upload.filename:
-        data = await upload.read(MAX_UPLOAD_BYTES + 1)
-    elif fields.get("xml", "").strip():
-        data = fields["xml"].strip().encode("utf-8")
-    if data is not None and len(data) > MAX_UPLOAD_BYTES:
-        raise validation_error("file", "the file is larger than 20 MB")
-    return fields, data
+    return await read_form_upload(request, text_field="xml", limit=MAX_UPLOAD_BYTES)
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -7,11 +7,12 @@ returns need the enterprise's ``statistics.report`` or an agency's ``statistics.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 
-from digitrade.core.auth.dependencies import ApiPrincipal, DbSession, ReadSession
+from digitrade.core.auth.dependencies import ApiPrincipal, DbSession
 from digitrade.systems.statistics import service
 from digitrade.systems.statistics.permissions import MANAGE, REPORT
 from digitrade.systems.statistics.schemas import (
@@ -73,7 +74,7 @@ async def import_file(
 
 @router.get("/series", response_model=SeriesRead, summary="Current values of one series")
 def get_series(
-    session: ReadSession,
+    session: DbSession,
     economy: Economy,
     code: Annotated[str, Query(max_length=8, examples=["S", "SI", "DDS"])] = "S",
     flow: Annotated[str, Query(pattern="^(credit|debit|total|balance)$")] = "total",
@@ -102,7 +103,7 @@ def get_series(
     summary="Every vintage of one value, oldest first (revisions never overwrite)",
 )
 def get_history(
-    session: ReadSession,
+    session: DbSession,
     economy: Economy,
     code: str,
     period: str,
@@ -119,7 +120,7 @@ def get_history(
     summary="Each target of an economy: required vs observed growth, on track, projected year",
 )
 def get_progress(
-    session: ReadSession,
+    session: DbSession,
     economy: Economy,
     definition: Definition = "mofcom_wto",
     window: Annotated[int, Query(ge=1, le=30)] = service.DEFAULT_WINDOW,
@@ -135,7 +136,7 @@ def get_progress(
     summary="Everything the dashboard draws for one economy, in one response",
 )
 def get_dashboard(
-    session: ReadSession,
+    session: DbSession,
     economy: Economy = "CN-SH",
     definition: Definition = "mofcom_wto",
     peers: Annotated[str, Query(max_length=200)] = "",
@@ -154,7 +155,7 @@ def get_dashboard(
 
 @router.get("/nowcast", summary="This year's X+M estimated from the periods reported so far")
 def get_nowcast(
-    session: ReadSession,
+    session: DbSession,
     economy: Economy,
     code: str = "S",
     definition: Definition | None = None,
@@ -163,8 +164,18 @@ def get_nowcast(
     return service.nowcast(session, economy=economy, code=code, definition=definition, year=year)
 
 
+@router.get(
+    "/published-figures",
+    summary="Figures published by official sources (MOFCOM, UNCTAD, WTO...) with citations",
+)
+def get_published_figures() -> list[dict[str, Any]]:
+    return [
+        {**asdict(figure), "value": str(figure.value)} for figure in service.published_figures()
+    ]
+
+
 @router.get("/targets", response_model=list[TargetRead])
-def get_targets(session: ReadSession, economy: str | None = None) -> list[TargetRead]:
+def get_targets(session: DbSession, economy: str | None = None) -> list[TargetRead]:
     return service.list_targets(session, economy=economy)
 
 
@@ -220,7 +231,7 @@ async def upload_return(
 
 @router.get("/returns", response_model=list[ReturnRead])
 def get_returns(
-    session: ReadSession,
+    session: DbSession,
     actor: ApiPrincipal,
     organisation_id: int | None = None,
     status: Annotated[str | None, Query(pattern="^(draft|submitted|queried|accepted)$")] = None,
@@ -232,7 +243,7 @@ def get_returns(
 
 
 @router.get("/returns/{return_id}", response_model=ReturnRead)
-def get_return(return_id: int, session: ReadSession, actor: ApiPrincipal) -> ReturnRead:
+def get_return(return_id: int, session: DbSession, actor: ApiPrincipal) -> ReturnRead:
     return service.get_return(session, actor=actor, return_id=return_id)
 
 
@@ -270,7 +281,7 @@ def post_review(
 )
 def get_published(
     period: str,
-    session: ReadSession,
+    session: DbSession,
     flow: Annotated[str, Query(pattern="^(credit|debit)$")] = "credit",
 ) -> PublishedTable:
     return service.published_table(session, period=period, flow=flow)

@@ -570,6 +570,7 @@ def dashboard_page(
                 "data": data,
                 "charts": dashboard_charts(data, _, _service_locale(request)),
                 "scenario": _scenario(session, data, economy, definition),
+                "published": service.published_figures(),
                 "query": urlencode({"economy": economy, "definition": definition}),
             }
         ),

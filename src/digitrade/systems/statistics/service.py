@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import importlib.resources
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -641,12 +642,16 @@ class AnnualIndicators:
     dds: dict[int, AnnualFigure]
     share: dict[int, AnnualFigure]
     components: dict[int, dict[str, Decimal]]
+    # Digitally delivered estimates (WTO method): each category times its Mode 1 share, for the
+    # years where Mode 1 values are supplied for every category.
+    delivered: dict[int, AnnualFigure] = field(default_factory=dict)
 
 
 def _annual_values(
-    session: Session, economy: str, currency: str = "USD"
+    session: Session, economy: str, currency: str = "USD", mode: int = 0
 ) -> tuple[dict[int, dict[str, Decimal]], dict[int, dict[str, str]], dict[int, dict[str, Decimal]]]:
-    """year -> code -> X+M (millions), the statuses, and DDS values per definition key."""
+    """year -> code -> X+M (millions), the statuses, and DDS values per definition key.
+    ``mode`` 0 reads values of all modes of supply; 1 reads the Mode 1 (cross-border) parts."""
     query = select(
         Observation.year,
         Observation.frequency,
@@ -663,7 +668,7 @@ def _annual_values(
         Observation.economy == economy,
         Observation.partner == "W00",
         Observation.currency == currency,
-        Observation.mode == 0,
+        Observation.mode == mode,
     )
     # The dashboard reads ~1,000 values per economy: a tight loop over plain tuples.
     annual: dict[tuple[int, str, str, str, str], Decimal] = {}
@@ -783,7 +788,41 @@ def annual_indicators(
                 _weakest([services[year].status, dds[year].status]),
                 "components",
             )
-    return AnnualIndicators(services, dds, share, components)
+    return AnnualIndicators(
+        services, dds, share, components, _delivered(session, economy, currency, values)
+    )
+
+
+def _delivered(
+    session: Session, economy: str, currency: str, values: Mapping[int, Mapping[str, Decimal]]
+) -> dict[int, AnnualFigure]:
+    mode1, statuses, _ = _annual_values(session, economy, currency, mode=1)
+    delivered: dict[int, AnnualFigure] = {}
+    for year, parts in mode1.items():
+        totals = values.get(year, {})
+        shares: dict[str, Decimal] = {}
+        for code in definitions.WTO_MODE1.codes:
+            whole = definitions.dds_total(totals, _single(code)).value
+            part = definitions.dds_total(parts, _single(code)).value
+            if whole is None or part is None or whole <= 0 or part > whole:
+                break
+            shares[code] = part / whole
+        else:
+            estimate = definitions.delivered_estimate(totals, shares)
+            if estimate.value is not None:
+                year_status = statuses.get(year, {})
+                delivered[year] = AnnualFigure(
+                    estimate.value,
+                    _weakest(year_status.get(c, "official") for c in shares),
+                    "mode1",
+                )
+    return delivered
+
+
+@functools.lru_cache(maxsize=64)
+def _single(code: str) -> definitions.Definition:
+    """A one-code definition, to value a category from its sub-items when it is not given."""
+    return definitions.Definition(code, code, code, (code,), "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1835,6 +1874,15 @@ def dashboard(
         "targets": targets,
         "composition": {"year": latest_components, "items": composition},
         "share": share,
+        "delivered": [
+            {
+                "year": year,
+                "value": _money(figure.value),
+                "status": figure.status,
+                "definition": definitions.WTO_MODE1.key,
+            }
+            for year, figure in sorted(indicators.delivered.items())
+        ],
         "districts": district_rows,
         "peers": peer_series(session, economies=peer_codes, locale=locale),
         "nowcast": estimate,

@@ -188,3 +188,41 @@ STATISTICS_LABELS = (
     N_("Exports (credit)"),
     N_("Imports (debit)"),
 )
+
+# Labels of digitrade.systems.documents.pages (CHECK_NAME_LABELS, FORMAT_LABELS, STATUS_LABELS,
+# TITLE_STATUS_LABELS, TITLE_ACTION_LABELS), which the documents templates pass to _() by check
+# name, file format, credential status, eBL title status and title action.
+DOCUMENTS_LABELS = (
+    N_("Format"),
+    N_("Content and schema"),
+    N_("Signature"),
+    N_("Issuer identity"),
+    N_("Revocation and suspension"),
+    N_("Ledger inclusion"),
+    N_("Title (control of the eBL)"),
+    N_("W3C verifiable credential"),
+    N_("OpenAttestation document"),
+    N_("DCSA PINT envelope"),
+    N_("Unknown format"),
+    N_("Valid"),
+    N_("Revoked"),
+    N_("Suspended"),
+    N_("Draft"),
+    N_("Approved"),
+    N_("Issued"),
+    N_("Surrender for amendment pending"),
+    N_("Surrendered for amendment"),
+    N_("Surrender for delivery pending"),
+    N_("Surrendered for delivery"),
+    N_("Voided"),
+    N_("Transferred"),
+    N_("Endorsed"),
+    N_("Endorsed to order"),
+    N_("Blank endorsed"),
+    N_("Surrender accepted"),
+    N_("Surrender rejected"),
+    N_("Possession confirmed"),
+)
+
+# DomainError.title of the error classes of digitrade.systems.documents, shown by core/error.html.
+DOCUMENTS_ERROR_TITLES = (N_("The peer platform's answer was not acceptable"),)

@@ -1,0 +1,1 @@
+"""Tests of the trade document types, their schemas and credit examination."""
