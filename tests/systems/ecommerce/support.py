@@ -71,3 +71,13 @@ def order(*items: dict[str, Any], **overrides: Any) -> dict[str, Any]:
     request["freight"] = "0"
     request.update(overrides)
     return request
+
+
+BOOK = "T2200W000001"  # the synthetic CEB621's bonded account book (1210)
+
+
+def numbered(message_type: str, index: int, *, prefix: str = "SYN2025") -> bytes:
+    """A synthetic message of another order (order number ``{prefix}`` + 8 digits)."""
+    return synthetic_bytes(message_type).replace(
+        b"SYN202501010001", f"{prefix}{index:08d}".encode()
+    )

@@ -75,7 +75,7 @@ def test_receive_release_transfer_return_and_the_journal(client, world, api_key,
     received = receive(client, token, world.org_a, 10)
     assert received.status_code == 201, received.text
     body = received.json()
-    assert body.keys() == {"lots", "movements"}
+    assert body.keys() == {"lots", "movements", "released_orders"}
     lot = body["lots"][0]
     assert lot.keys() == {
         "id",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from digitrade.core.auth.principal import Principal
 from digitrade.systems.ecommerce import demo
 from digitrade.systems.ecommerce.models import BuyerQuota, ClearanceOrder
-from digitrade.systems.ecommerce.service import CHINA, submit_message
+from digitrade.systems.ecommerce.service import submit_message
 from tests.conftest import PASSWORD
 from tests.systems.ecommerce.support import VALID_BUYER, fixtures, synthetic_bytes
 
@@ -150,7 +151,7 @@ def test_return_refuses_bad_input_then_credits_the_quota(client, db, world, demo
         data={"csrf_token": token, "application_date": "", "goods_category": "cosmetics"},
     )
     assert filed.status_code == 422  # the application date is required
-    today = dt.datetime.now(CHINA).date().isoformat()  # customs dates are China time
+    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()  # release day, China
     accepted = client.post(
         f"{url}/returns",
         data={
@@ -240,3 +241,78 @@ def test_board_in_chinese(client, world, demo_orders):
     page = client.get("/ecommerce/?lang=zh-Hans")
     assert page.status_code == 200
     assert "跨境电商通关" in page.text
+
+
+def test_order_page_shows_the_receipts_and_the_bonded_drawdown(client, world, demo_orders):
+    _, orders = demo_orders
+    sign_in(client, "viewer@a.example")
+    text = client.get(f"/ecommerce/orders/{orders[demo.SYNTHETIC_ORDER].id}").text
+    receipts = text.split('data-testid="receipts"')[1].split("</table>")[0]
+    for receipt in ("CEB312", "CEB412", "CEB512", "CEB622"):
+        assert receipt in receipts
+    assert "800 released" in receipts and "released; tax 281.32" in receipts
+    assert 'data-testid="bonded-drawdown"' in text and "SKU-FC-50G × 2" in text
+    pending = client.get(f"/ecommerce/orders/{orders[demo.PENDING_ORDER].id}").text
+    assert "accepted; waiting for CEB511, CEB621" in pending
+
+
+def test_a_held_order_is_on_the_board_with_its_reason(client, db, world, demo_orders):
+    for kind in ("CEB311", "CEB411", "CEB511", "CEB621"):
+        data = demo.renumbered(synthetic_bytes(kind), "SYN202501010004", "PAY202501010004")
+        data = data.replace(b"<ceb:emsNo>T2200W000001<", b"<ceb:emsNo>T2200W000009<")
+        submit_message(db, actor=world.owner, organisation_id=world.org_a, data=data)
+    db.commit()
+    sign_in(client, "viewer@a.example")
+    board = client.get("/ecommerce/").text
+    held = board.split('data-testid="status-held"')[1].split("</section>")[0]
+    assert "SYN202501010004" in held
+    order = db.scalars(
+        select(ClearanceOrder).where(ClearanceOrder.order_no == "SYN202501010004")
+    ).one()
+    page = client.get(f"/ecommerce/orders/{order.id}").text
+    assert 'data-testid="hold"' in page and "T2200W000009" in page
+
+
+def test_bonded_page_lists_lots_movements_and_runs_a_stock_take(client, world, demo_orders):
+    sign_in(client, "viewer@a.example")
+    page = client.get("/ecommerce/bonded")
+    assert page.status_code == 200
+    lots = page.text.split('data-testid="lots"')[1].split("</table>")[0]
+    assert demo.DEMO_BOOK in lots and "SKU-FC-50G" in lots and ">98<" in lots
+    movements = page.text.split('data-testid="movements"')[1].split("</table>")[0]
+    assert "Release" in movements and demo.SYNTHETIC_ORDER in movements and ">-2<" in movements
+    assert "Goods received" in movements and ">100<" in movements
+    url = f"/ecommerce/bonded?organisation_id={world.org_a}&book_no={demo.DEMO_BOOK}"
+    chosen = client.get(url)
+    match = re.search(r'name="(count_\d+)"', chosen.text)
+    assert match
+    token = csrf_of(client, url)
+    taken = client.post(
+        "/ecommerce/bonded/stock-take",
+        data={
+            "csrf_token": token,
+            "organisation_id": str(world.org_a),
+            "book_no": demo.DEMO_BOOK,
+            match.group(1): "97",
+        },
+    )
+    assert taken.status_code == 200, taken.text
+    report = taken.text.split('data-testid="stock-take"')[1].split("</div>")[0]
+    assert "agrees with its journal" in report and "Differences: 1" in report
+    bad = client.post(
+        "/ecommerce/bonded/stock-take",
+        data={
+            "csrf_token": token,
+            "organisation_id": str(world.org_a),
+            "book_no": demo.DEMO_BOOK,
+            match.group(1): "many",
+        },
+    )
+    assert bad.status_code == 422 and "whole number" in bad.text
+    zh = client.get("/ecommerce/bonded", headers={"accept-language": "zh-CN"})
+    assert zh.status_code == 200
+
+
+def test_bonded_page_needs_an_account(client, world):
+    response = client.get("/ecommerce/bonded", follow_redirects=False)
+    assert response.status_code in (302, 303, 307)

@@ -19,7 +19,7 @@ from digitrade.core.ledger import service as ledger
 from digitrade.core.migrations import upgrade
 from digitrade.systems.ecommerce import service
 from digitrade.systems.ecommerce.models import BuyerQuota, ClearanceOrder
-from digitrade.systems.ecommerce.schemas import CatalogueItemWrite
+from digitrade.systems.ecommerce.schemas import BondedReceive, CatalogueItemWrite
 from tests.core.ledger.conftest import KEK, PREFIX
 from tests.support import throwaway_database
 from tests.systems.ecommerce.support import VALID_BUYER, fixtures, synthetic_bytes
@@ -105,6 +105,14 @@ def test_concurrent_orders_of_one_buyer_release_only_up_to_the_limit(factory):
                 vat_rate="0.13",
                 mfn_duty_rate="0.01",
                 excise={"kind": "cosmetics", "net_content": "50", "unit": "g"},
+            ),
+        )
+        service.receive_bonded(
+            session,
+            actor=ACTOR,
+            organisation_id=org,
+            data=BondedReceive(
+                book_no="T2200W000001", item_no="SKU-FC-50G", status="bonded_cbec", quantity=1000
             ),
         )
         for index in range(orders):

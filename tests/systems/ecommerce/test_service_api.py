@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +15,6 @@ from digitrade.core.audit import AuditEvent
 from digitrade.core.auth.permissions import Role
 from digitrade.core.ledger.models import LedgerEntry
 from digitrade.systems.ecommerce.models import BuyerQuota, ClearanceOrder
-from digitrade.systems.ecommerce.service import CHINA
 from tests.conftest import bearer
 from tests.systems.ecommerce.support import (
     FACE_CREAM,
@@ -31,6 +31,8 @@ CATALOGUE_ENTRY = {
     for key in ("hs_code", "vat_rate", "mfn_duty_rate", "excise", "on_positive_list")
 }
 FOUR = ("CEB311", "CEB411", "CEB511", "CEB621")
+CHINA = ZoneInfo("Asia/Shanghai")
+BOOK = "T2200W000001"  # the synthetic CEB621's account book (1210)
 
 
 def put_face_cream(client, token, org):
@@ -40,6 +42,18 @@ def put_face_cream(client, token, org):
         json=CATALOGUE_ENTRY,
     )
     assert response.status_code == 200, response.text
+    stocked = client.post(
+        f"/api/ecommerce/bonded/receipts?organisation_id={org}",
+        headers=bearer(token),
+        json={
+            "book_no": BOOK,
+            "item_no": "SKU-FC-50G",
+            "status": "bonded_cbec",
+            "quantity": 1000,
+            "reference": "IN-1",
+        },
+    )
+    assert stocked.status_code == 201, stocked.text
     return response.json()
 
 
@@ -288,7 +302,7 @@ def release(client, token, org):
 def test_an_accepted_return_credits_the_annual_total(client, world, api_key, db):
     token = api_key(Role.EDITOR)
     order = release(client, token, world.org_a)
-    # Customs dates are China Standard Time: after 16:00 UTC it is already tomorrow there.
+    # The release day is counted in China time, as the return rules count it.
     released_on = (
         dt.datetime.fromisoformat(order["released_at"]).astimezone(CHINA).date().isoformat()
     )

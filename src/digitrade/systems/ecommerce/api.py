@@ -11,7 +11,7 @@ import json
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from digitrade.core.auth.dependencies import ApiPrincipal, DbSession
 from digitrade.core.auth.schemas import Page
@@ -33,6 +33,7 @@ from digitrade.systems.ecommerce.schemas import (
     OrderDetail,
     OrderRead,
     QuotaRead,
+    ReceiptRead,
     ReturnCreate,
     ReturnResult,
     StockTakeReport,
@@ -93,7 +94,7 @@ def list_orders(
     actor: ApiPrincipal,
     organisation_id: int,
     status: Annotated[
-        str | None, Query(pattern="^(pending|accepted|rejected|released|returned)$")
+        str | None, Query(pattern="^(pending|accepted|held|rejected|released|returned)$")
     ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -112,6 +113,28 @@ def list_orders(
 @router.get("/orders/{order_id}", response_model=OrderDetail)
 def get_order(order_id: int, session: DbSession, actor: ApiPrincipal) -> OrderDetail:
     return service.get_order(session, actor=actor, order_id=order_id)
+
+
+@router.get(
+    "/orders/{order_id}/receipts",
+    response_model=list[ReceiptRead],
+    summary="The receipts of an order: one per message received, and the release (CEB622 800)",
+)
+def list_receipts(order_id: int, session: DbSession, actor: ApiPrincipal) -> list[ReceiptRead]:
+    return service.list_receipts(session, actor=actor, order_id=order_id)
+
+
+@router.get(
+    "/orders/{order_id}/receipts/{receipt_id}/xml",
+    response_class=Response,
+    summary="One receipt as the CEB standard shapes it (CEB312, 412, 512 or 622)",
+    responses={200: {"content": {"application/xml": {}}}},
+)
+def receipt_xml(
+    order_id: int, receipt_id: int, session: DbSession, actor: ApiPrincipal
+) -> Response:
+    data = service.receipt_xml(session, actor=actor, order_id=order_id, receipt_id=receipt_id)
+    return Response(content=data, media_type="application/xml")
 
 
 @router.post(

@@ -1,17 +1,34 @@
 """``digitrade ecommerce``: retail-import tax, returns, three-order matching, air dangerous-goods
-screening and CEB message validation from the command line. Pure computations: no database."""
+screening and CEB message validation from the command line (pure computations, no database), and
+``clear``, which stores and clears a folder of CEB messages for a platform organisation."""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import select
 
-from digitrade.core.cli_support import FormatOption, OutputFormat, emit, fail, handle_errors
+from digitrade.core.auth.models import Organisation
+from digitrade.core.auth.principal import Principal
+from digitrade.core.cli_support import (
+    FormatOption,
+    OutputFormat,
+    emit,
+    error_console,
+    fail,
+    handle_errors,
+)
+from digitrade.core.config import get_settings
+from digitrade.core.db import make_engine, make_session_factory, transaction
 from digitrade.systems.ecommerce import dangerous_goods, matching, returns, tax
+from digitrade.systems.ecommerce.batch import BatchResult, clear_batch
 from digitrade.systems.ecommerce.ceb import read_message, validate_message
 from digitrade.systems.ecommerce.ceb.xmlsafe import DEFAULT_MAX_BYTES
 from digitrade.systems.ecommerce.fields import (
@@ -222,4 +239,106 @@ def validate_messages(
                     f"  {report['file']}: {issue['severity']} {issue['field']}: {issue['message']}"
                 )
     if not all(report["valid"] for report in reports):
+        raise typer.Exit(1)
+
+
+# Message types in the order that lets counterparts meet: an order's inventory list (CEB621)
+# comes after its order, payment and waybill, so most orders are checked complete once.
+_SUBMIT_ORDER = {"CEB311": 0, "CEB411": 1, "CEB511": 2, "CEB621": 3}
+_ROOT = re.compile(rb"CEB([0-9]{3})Message")
+CLEAR_BATCH = 500
+
+
+def _submit_rank(path: Path) -> tuple[int, str]:
+    """Where a file goes in the submission order, from its root element (peeked, not parsed)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return (len(_SUBMIT_ORDER), str(path))
+    found = _ROOT.search(head)
+    kind = f"CEB{found.group(1).decode()}" if found else ""
+    return (_SUBMIT_ORDER.get(kind, len(_SUBMIT_ORDER)), str(path))
+
+
+def message_files(folder: Path) -> list[Path]:
+    """Every ``.xml`` file under ``folder``, in submission order (type, then path)."""
+    files = [path for path in folder.rglob("*") if path.is_file() and path.suffix.lower() == ".xml"]
+    return sorted(files, key=_submit_rank)
+
+
+@app.command("clear")
+@handle_errors
+def clear(
+    folder: Annotated[Path, typer.Argument(help="Folder of CEB messages (.xml, recursively)")],
+    organisation: Annotated[str, typer.Option(help="The platform organisation (slug)")],
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=10_000, help="Messages per transaction")
+    ] = CLEAR_BATCH,
+    output: OutputFormat = FormatOption,
+) -> None:
+    """Store and clear every CEB311/411/511/621 in a folder; exits 1 if any file failed.
+
+    Messages are submitted order, payment and waybill first, inventory lists last, in
+    transactions of --batch-size; an order still missing a counterpart stays pending and is
+    re-checked when it arrives, so any set of files works."""
+    if not folder.is_dir():
+        raise fail(f"{folder} is not a folder")
+    files = message_files(folder)
+    engine = make_engine(get_settings().database_url)
+    factory = make_session_factory(engine)
+    actor = Principal.system("cli")
+    total = BatchResult()
+    try:
+        with transaction(factory, write=False) as session:
+            organisation_id = session.scalar(
+                select(Organisation.id).where(Organisation.slug == organisation)
+            )
+        if organisation_id is None:
+            raise fail(f"organisation {organisation!r} does not exist")
+        progress = Progress(
+            TextColumn("clearing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=error_console,
+            disable=output is OutputFormat.JSON,
+            transient=False,
+        )
+        with progress:
+            task = progress.add_task("clear", total=len(files))
+            for start in range(0, len(files), batch_size):
+                chunk = files[start : start + batch_size]
+                messages: list[tuple[str, bytes]] = []
+                for path in chunk:
+                    try:
+                        data = path.read_bytes()
+                    except OSError as exc:
+                        total.errors.append({"file": str(path), "error": str(exc.strerror)})
+                        continue
+                    messages.append((str(path), data))
+                with transaction(factory) as session:
+                    total.merge(
+                        clear_batch(
+                            session,
+                            actor=actor,
+                            organisation_id=organisation_id,
+                            messages=messages,
+                        )
+                    )
+                progress.advance(task, len(chunk))
+    finally:
+        engine.dispose()
+    summary = total.summary(len(files))
+    if output is OutputFormat.JSON:
+        emit(summary, output)
+    else:
+        emit(
+            {key: value for key, value in summary.items() if key != "errors"},
+            output,
+            title="Clearance",
+        )
+        for error in summary["errors"]:
+            typer.echo(f"  {error['file']}: {error['error']}")
+    if summary["errors"]:
         raise typer.Exit(1)

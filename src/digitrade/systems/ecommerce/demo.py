@@ -1,5 +1,6 @@
 """Demo data: the Lin-gang demo enterprise acting as a cross-border e-commerce platform. Its item
-catalogue gets the one item of the synthetic CEB set, the synthetic order, payment, waybill and
+catalogue gets the one item of the synthetic CEB set, its bonded account book receives 100 units
+of it, the synthetic order, payment, waybill and
 inventory list are submitted so that the order is released, and a second order built from them
 with another order number has only its order and payment, so it stays pending. Every message is
 synthetic (test names, reserved identity number, codes 31000000xx): illustrative, not a real
@@ -16,7 +17,7 @@ from digitrade.core.config import get_settings
 from digitrade.core.errors import DomainError
 from digitrade.systems.ecommerce import service
 from digitrade.systems.ecommerce.ceb import build_message, new_guid, read_message
-from digitrade.systems.ecommerce.schemas import CatalogueItemWrite
+from digitrade.systems.ecommerce.schemas import BondedReceive, CatalogueItemWrite
 
 DEMO_PLATFORM = "lingang-export-demo"
 SYNTHETIC_ORDER = "SYN202501010001"
@@ -32,6 +33,9 @@ FACE_CREAM = CatalogueItemWrite(
     on_positive_list=True,
 )
 FACE_CREAM_SKU = "SKU-FC-50G"
+# The bonded account book of the synthetic CEB621 (1210) and the units received into it.
+DEMO_BOOK = "T2200W000001"
+DEMO_STOCK = 100
 
 
 def renumbered(data: bytes, order_no: str, transaction: str) -> bytes:
@@ -72,6 +76,19 @@ def load_demo(session: Session, actor: Principal) -> str:
             item_no=FACE_CREAM_SKU,
             data=FACE_CREAM,
         )
+        service.receive_bonded(
+            session,
+            actor=actor,
+            organisation_id=platform_id,
+            data=BondedReceive(
+                book_no=DEMO_BOOK,
+                item_no=FACE_CREAM_SKU,
+                status="bonded_cbec",
+                quantity=DEMO_STOCK,
+                reference="DEMO-RECEIPT-1",
+                note="synthetic demo stock",
+            ),
+        )
         released = None
         for kind in FOUR:
             released = service.submit_message(
@@ -90,6 +107,7 @@ def load_demo(session: Session, actor: Principal) -> str:
     assert released is not None and pending is not None
     return (
         f"synthetic (illustrative) CEB set cleared by {DEMO_PLATFORM}: catalogue item "
-        f"{FACE_CREAM_SKU}; order {released.order_no} {released.status}; "
+        f"{FACE_CREAM_SKU} ({DEMO_STOCK} units in bonded book {DEMO_BOOK}); "
+        f"order {released.order_no} {released.status}; "
         f"order {pending.order_no} {pending.status} (order and payment only)"
     )

@@ -8,6 +8,8 @@
 - ``ecommerce_quota``: the annual retail-import total per buyer identity number and calendar year.
 - ``ecommerce_bonded_lot``: bonded account book stock (1210) per book, item and status tag.
 - ``ecommerce_bonded_movement``: the append-only journal of every change to a lot's quantity.
+- ``ecommerce_receipt``: the customs-style receipt (CEB312, 412, 512, 622) answering each message
+  received and each release of an order.
 """
 
 from __future__ import annotations
@@ -139,4 +141,25 @@ class BondedMovement(Base):
     )
     note: Mapped[str | None] = mapped_column(String(200))
     actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ClearanceReceipt(Base):
+    """The receipt answering one message of an order (the CEB standard's ``returnStatus``,
+    ``returnInfo`` and ``returnTime``): 120 accepted into the system, 100 refused, 800 released.
+    ``keys`` are the head fields the receipt repeats from its request (``orderNo``, ``copNo``,
+    ``preNo``, ``invtNo``...); the XML is written from them on request."""
+
+    __tablename__ = "ecommerce_receipt"
+    __table_args__ = (Index("ix_ecommerce_receipt_order", "order_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("ecommerce_order.id", ondelete="RESTRICT"))
+    request_type: Mapped[str] = mapped_column(String(8))
+    receipt_type: Mapped[str] = mapped_column(String(8))
+    request_guid: Mapped[str] = mapped_column(String(36))
+    guid: Mapped[str] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(4))
+    info: Mapped[str] = mapped_column(String(1000))
+    keys: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

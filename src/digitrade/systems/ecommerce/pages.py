@@ -17,7 +17,13 @@ from digitrade.core.errors import DomainError, validation_error
 from digitrade.systems.ecommerce import dangerous_goods, matching, service
 from digitrade.systems.ecommerce.ceb import read_message
 from digitrade.systems.ecommerce.permissions import DECLARE, READ
-from digitrade.systems.ecommerce.schemas import ROLES, OrderDetail, ReturnCreate
+from digitrade.systems.ecommerce.schemas import (
+    ROLES,
+    OrderDetail,
+    ReturnCreate,
+    StockCount,
+    StockTakeRequest,
+)
 from digitrade.web.pages import ReadingViewer, Viewer, login_redirect, organisations_where
 from digitrade.web.templating import render
 
@@ -33,6 +39,7 @@ def _china_today() -> dt.date:
 STATUS_LABELS = {
     "rejected": "Rejected",
     "pending": "Pending",
+    "held": "Held",
     "accepted": "Accepted",
     "released": "Released",
     "returned": "Returned",
@@ -330,6 +337,9 @@ def _order_page(
                 "failing": failing_check(detail.match_result),
                 "assessment": assessment,
                 "lines": lines,
+                "receipts": service.list_receipts(session, actor=viewer, order_id=order_id),
+                "hold": (detail.match_result or {}).get("hold"),
+                "bonded": (detail.match_result or {}).get("bonded"),
                 "can_return": detail.status == "released"
                 and viewer.can(DECLARE, detail.organisation_id),
                 "form": form or {"application_date": today, "goods_back_date": today},
@@ -385,6 +395,141 @@ async def return_submit(
             f"/ecommerce/orders/{order_id}?credited={result.credited}", status_code=303
         )
     return _order_page(request, session, viewer, order_id, form=form, decision=result.decision)
+
+
+# Bonded stock book ---------------------------------------------------------------------------
+
+LOT_STATUS_LABELS = {
+    "bonded_cbec": "Bonded (cross-border e-commerce)",
+    "general_bonded": "General bonded",
+    "non_bonded": "Non-bonded",
+}
+MOVEMENT_LABELS = {
+    "receipt": "Goods received",
+    "release": "Release",
+    "transfer_out": "Transfer out",
+    "transfer_in": "Transfer in",
+    "return_in": "Return in",
+    "adjustment": "Adjustment",
+}
+
+
+def _bonded_page(
+    request: Request,
+    session: DbSession,
+    viewer: Any,
+    organisation_id: int | None,
+    book_no: str,
+    *,
+    counts: dict[int, str] | None = None,
+    report: Any = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    organisations = organisations_where(session, viewer, READ)
+    if organisation_id is None and organisations:
+        organisation_id = organisations[0].id
+    lots: list[Any] = []
+    movements: list[Any] = []
+    total = 0
+    if organisation_id is not None:
+        lots, total = service.list_bonded_lots(
+            session,
+            actor=viewer,
+            organisation_id=organisation_id,
+            book_no=book_no or None,
+            limit=200,
+        )
+        movements = service.recent_bonded_movements(
+            session, actor=viewer, organisation_id=organisation_id, limit=50
+        )
+    books = sorted({lot.book_no for lot in lots})
+    return render(
+        request,
+        "ecommerce/bonded.html",
+        _context(
+            {
+                "organisations": organisations,
+                "organisation_id": organisation_id,
+                "book_no": book_no,
+                "books": books,
+                "lots": lots,
+                "total": total,
+                "movements": movements,
+                "lot_status_labels": LOT_STATUS_LABELS,
+                "movement_labels": MOVEMENT_LABELS,
+                "counts": counts or {},
+                "report": report,
+                "error": error,
+            }
+        ),
+        status_code=status_code,
+    )
+
+
+@router.get("/bonded", response_class=HTMLResponse)
+def bonded_page(
+    request: Request,
+    session: DbSession,
+    viewer: Viewer,
+    organisation_id: int | None = None,
+    book_no: str = "",
+) -> Response:
+    """The bonded account books: lots by book, item and status, the latest movements and a
+    stock-take of one book against a physical count."""
+    if not viewer.is_authenticated:
+        return login_redirect(request)
+    return _bonded_page(request, session, viewer, organisation_id, book_no.strip()[:30])
+
+
+@router.post("/bonded/stock-take", response_class=HTMLResponse)
+async def bonded_stock_take(request: Request, session: DbSession, viewer: Viewer) -> Response:
+    """Reconcile one book: book against journal per lot, and against the counts entered."""
+    if not viewer.is_authenticated:
+        return login_redirect(request)
+    form = await request.form()
+    organisation = str(form.get("organisation_id", ""))
+    book_no = str(form.get("book_no", "")).strip()[:30]
+    chosen = int(organisation) if organisation.isdigit() else None
+    counts: dict[int, str] = {}
+    try:
+        check_csrf(request, str(form.get("csrf_token", "")))
+        if chosen is None:
+            raise validation_error("organisation_id", "choose the organisation")
+        if not book_no:
+            raise validation_error("book_no", "choose the account book")
+        lots, _ = service.list_bonded_lots(
+            session, actor=viewer, organisation_id=chosen, book_no=book_no, limit=200
+        )
+        entries: list[StockCount] = []
+        for lot in lots:
+            raw = str(form.get(f"count_{lot.id}", "")).strip()
+            counts[lot.id] = raw
+            if not raw:
+                continue
+            if not raw.isdigit():
+                raise validation_error(
+                    f"count_{lot.id}", f"{lot.item_no}: give a whole number of units"
+                )
+            entries.append(StockCount(item_no=lot.item_no, status=lot.status, counted=int(raw)))
+        report = service.stock_take(
+            session,
+            actor=viewer,
+            organisation_id=chosen,
+            data=StockTakeRequest(book_no=book_no, counts=entries),
+        )
+    except DomainError as exc:
+        return _bonded_page(
+            request,
+            session,
+            viewer,
+            chosen,
+            book_no,
+            counts=counts,
+            error=exc.detail,
+            status_code=exc.status,
+        )
+    return _bonded_page(request, session, viewer, chosen, book_no, counts=counts, report=report)
 
 
 # Quota ---------------------------------------------------------------------------------------

@@ -186,6 +186,10 @@ class BondedMovementRead(BaseModel):
 class BondedMoveResult(BaseModel):
     lots: list[BondedLotRead] = Field(description="the lots as they are after the movement")
     movements: list[BondedMovementRead]
+    released_orders: list[str] = Field(
+        default_factory=list,
+        description="orders held for bonded stock that this movement let clearance release",
+    )
 
 
 class StockCount(BaseModel):
@@ -220,3 +224,20 @@ class StockTakeReport(BaseModel):
     lines: list[StockTakeLine]
     reconciled: bool = Field(description="every lot's book quantity equals its journal")
     differences: int = Field(description="lines where the count or the journal disagrees")
+
+
+class ReceiptRead(BaseModel):
+    """A customs-style receipt of one message (CEB312, 412, 512, 622)."""
+
+    id: int
+    order_id: int
+    request_type: str = Field(description="the message answered, e.g. CEB621")
+    receipt_type: str = Field(description="the receipt message, e.g. CEB622")
+    request_guid: str
+    guid: str
+    status: str = Field(description="returnStatus: 100 refused, 120 accepted, 800 released...")
+    status_name: str
+    status_name_zh: str
+    info: str = Field(description="returnInfo: the reason")
+    keys: dict[str, Any] = Field(description="the request's keys the receipt repeats")
+    time: dt.datetime = Field(description="returnTime")

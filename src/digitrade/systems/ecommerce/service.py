@@ -15,20 +15,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from decimal import Decimal
+import uuid
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from digitrade.core import audit
 from digitrade.core.auth.principal import Principal
 from digitrade.core.db import fetch_page, utcnow
 from digitrade.core.errors import (
     Conflict,
+    DomainError,
     FieldIssue,
     NotFound,
     ValidationFailed,
@@ -36,10 +39,11 @@ from digitrade.core.errors import (
 )
 from digitrade.core.ledger import service as ledger
 from digitrade.systems.ecommerce import matching, returns, tax
-from digitrade.systems.ecommerce.ceb import read_message, validate_message
-from digitrade.systems.ecommerce.ceb.codes import CustomsStatus
-from digitrade.systems.ecommerce.ceb.model import CebMessage, Document
-from digitrade.systems.ecommerce.ceb.validation import parse_timestamp
+from digitrade.systems.ecommerce.ceb import build_message, read_message, validate
+from digitrade.systems.ecommerce.ceb.codes import RETURN_STATUSES, CustomsStatus
+from digitrade.systems.ecommerce.ceb.model import CebMessage, Document, Issue
+from digitrade.systems.ecommerce.ceb.spec import RECEIPT_FOR, SPECS
+from digitrade.systems.ecommerce.ceb.validation import ValidationReport, parse_timestamp
 from digitrade.systems.ecommerce.identity import identity_number_problem
 from digitrade.systems.ecommerce.models import (
     BondedLot,
@@ -47,6 +51,7 @@ from digitrade.systems.ecommerce.models import (
     BuyerQuota,
     CatalogueItem,
     ClearanceOrder,
+    ClearanceReceipt,
 )
 from digitrade.systems.ecommerce.money import format_money
 from digitrade.systems.ecommerce.permissions import DECLARE, READ
@@ -66,6 +71,7 @@ from digitrade.systems.ecommerce.schemas import (
     OrderDetail,
     OrderRead,
     QuotaRead,
+    ReceiptRead,
     ReturnCreate,
     ReturnResult,
     StockTakeLine,
@@ -76,6 +82,9 @@ from digitrade.systems.ecommerce.schemas import (
 CHINA = ZoneInfo("Asia/Shanghai")
 ROLE_OF_TYPE = {code: role for role, code in matching.ROLE_MESSAGE.items()}
 RETURNED = "returned"
+HELD = "held"
+BONDED_MODE = "1210"
+BONDED_CBEC = "bonded_cbec"
 RELEASED_KIND = "ecommerce.release"
 _DONE = frozenset({matching.ClearanceStatus.RELEASED.value, RETURNED})
 
@@ -228,13 +237,19 @@ def _message_text(data: bytes) -> str:
         raise validation_error("file", "the message must be UTF-8 encoded") from None
 
 
-def submit_message(
-    session: Session, *, actor: Principal, organisation_id: int, data: bytes
-) -> OrderDetail:
-    """Store one CEB311/411/511/621 against its order and re-run matching on what has arrived."""
-    actor.require(DECLARE, organisation_id)
-    report = validate_message(data)
-    if not report.valid:
+def parse_checked(data: bytes) -> tuple[str, CebMessage, str, Document, str]:
+    """Read and validate a message once: its text, the parsed message, its three-order role,
+    its document and its order number; ``MessageInvalid`` or a validation error otherwise."""
+    message: CebMessage | None = None
+    try:
+        message = read_message(data)
+    except DomainError as exc:
+        report = ValidationReport(None, None, 0, (Issue("/", exc.detail),))
+    else:
+        report = ValidationReport(
+            message.message_type, message.guid, len(message.documents), tuple(validate(message))
+        )
+    if message is None or not report.valid:
         raise MessageInvalid(
             "the message has errors: "
             + "; ".join(f"{i.path}: {i.message}" for i in report.errors)[:600],
@@ -242,7 +257,6 @@ def submit_message(
             extra={"report": report.as_dict()},
         )
     text = _message_text(data)
-    message = read_message(data)
     role = ROLE_OF_TYPE.get(message.message_type)
     if role is None:
         raise validation_error(
@@ -255,9 +269,15 @@ def submit_message(
     order_no = document.head.text("orderNo")
     if not order_no:
         raise validation_error("orderNo", "is required to file the message against its order")
-    row = _lock_order(session, organisation_id, order_no)
-    if row.status in _DONE:
-        raise Conflict(f"order {order_no} is already {row.status}; messages cannot change it")
+    return text, message, role, document, order_no
+
+
+def _already_done(row: ClearanceOrder) -> Conflict:
+    return Conflict(f"order {row.order_no} is already {row.status}; messages cannot change it")
+
+
+def _store(row: ClearanceOrder, role: str, text: str, document: Document) -> bool:
+    """Put the message on its order; True when it replaces one of the same role."""
     replaced = getattr(row, f"{role}_message") is not None
     setattr(row, f"{role}_message", text)
     head = document.head
@@ -267,9 +287,26 @@ def submit_message(
         row.buyer_id = head.text("buyerIdNumber")[:60] or None
     if role == matching.INVENTORY and head.text("tradeMode"):
         row.mode = head.text("tradeMode")[:4]
-    if _recheck(session, row):
+    return replaced
+
+
+def submit_message(
+    session: Session, *, actor: Principal, organisation_id: int, data: bytes
+) -> OrderDetail:
+    """Store one CEB311/411/511/621 against its order and re-run matching on what has arrived;
+    the receipt answering it (and, on release, the CEB622 800) is stored with the order."""
+    actor.require(DECLARE, organisation_id)
+    text, message, role, document, order_no = parse_checked(data)
+    row = _lock_order(session, organisation_id, order_no)
+    if row.status in _DONE:
+        raise _already_done(row)
+    replaced = _store(row, role, text, document)
+    documents = _documents(row)
+    released = _recheck(session, actor, row, documents, DatabaseBook(session))
+    if released:
         _anchor_release(session, actor, row)
     session.flush()
+    session.add_all(receipts_for(row, role, document, documents, released=released))
     audit.record(
         session,
         actor=actor,
@@ -279,21 +316,26 @@ def submit_message(
         organisation_id=organisation_id,
         after={"role": role, "guid": message.guid, "replaced": replaced, "status": row.status},
     )
-    if row.status == matching.ClearanceStatus.RELEASED.value:
-        audit.record(
-            session,
-            actor=actor,
-            action="ecommerce.order.release",
-            entity_type="ecommerce_order",
-            entity_id=row.id,
-            organisation_id=organisation_id,
-            after={
-                "order_no": row.order_no,
-                "dutiable_value": row.assessment and row.assessment.get("dutiable_value"),
-                "tax_total": row.assessment and row.assessment.get("tax_total"),
-            },
-        )
+    if released:
+        _audit_release(session, actor, row)
     return _detail(row)
+
+
+def _audit_release(session: Session, actor: Principal, row: ClearanceOrder) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action="ecommerce.order.release",
+        entity_type="ecommerce_order",
+        entity_id=row.id,
+        organisation_id=row.organisation_id,
+        after={
+            "order_no": row.order_no,
+            "dutiable_value": row.assessment and row.assessment.get("dutiable_value"),
+            "tax_total": row.assessment and row.assessment.get("tax_total"),
+            "bonded": (row.match_result or {}).get("bonded"),
+        },
+    )
 
 
 def _lock_order(session: Session, organisation_id: int, order_no: str) -> ClearanceOrder:
@@ -339,20 +381,75 @@ def _documents(row: ClearanceOrder) -> dict[str, Document | None]:
     return documents
 
 
+class ClearingBook(Protocol):
+    """Where a re-check takes its locked rows: the database, one order at a time
+    (``DatabaseBook``), or the rows a batch has locked up front (``batch.BatchBook``)."""
+
+    def quota(self, buyer_id: str, year: int) -> BuyerQuota: ...
+
+    def catalogue(self, organisation_id: int) -> dict[str, dict[str, Any]]: ...
+
+    def take_bonded(
+        self,
+        actor: Principal,
+        organisation_id: int,
+        book_no: str,
+        totals: dict[str, int],
+        *,
+        reference: str | None,
+        order_no: str,
+    ) -> None:
+        """Take every line out of the book or none (``StockShort`` naming the first short lot)."""
+        ...
+
+
+class DatabaseBook:
+    """Locks each row when it is first needed (one message, one order)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def quota(self, buyer_id: str, year: int) -> BuyerQuota:
+        return lock_quota(self.session, buyer_id, year)
+
+    def catalogue(self, organisation_id: int) -> dict[str, dict[str, Any]]:
+        return {
+            item.item_no: item.tax
+            for item in self.session.scalars(
+                select(CatalogueItem).where(CatalogueItem.organisation_id == organisation_id)
+            )
+        }
+
+    def take_bonded(
+        self,
+        actor: Principal,
+        organisation_id: int,
+        book_no: str,
+        totals: dict[str, int],
+        *,
+        reference: str | None,
+        order_no: str,
+    ) -> None:
+        _take_bonded(
+            self.session,
+            actor,
+            organisation_id,
+            book_no,
+            BONDED_CBEC,
+            totals,
+            reference=reference,
+            order_no=order_no,
+        )
+
+
 def _tax_request(
-    session: Session, row: ClearanceOrder, order: Document, inventory: Document, total: Decimal
+    catalogue: dict[str, dict[str, Any]], order: Document, inventory: Document, total: Decimal
 ) -> dict[str, Any] | None:
     """The ``assess-order`` request of the order, or None when an item is not in the catalogue
     (the tax check then cannot run and the order is at best accepted)."""
     declared = parse_timestamp(order.head.text("appTime"))
     if declared is None:
         return None
-    catalogue = {
-        item.item_no: item.tax
-        for item in session.scalars(
-            select(CatalogueItem).where(CatalogueItem.organisation_id == row.organisation_id)
-        )
-    }
     items = []
     for line in order.lines:
         entry = catalogue.get(line.text("itemNo"))
@@ -380,9 +477,49 @@ def _tax_request(
     }
 
 
-def _recheck(session: Session, row: ClearanceOrder) -> bool:
-    """Re-run matching on the messages stored; True when this check released the order."""
-    documents = _documents(row)
+def bonded_lines(inventory: Document) -> tuple[str, dict[str, int]] | str:
+    """The account book (``emsNo``) and units per item (``itemNo``) a bonded inventory list takes
+    out of the book, or why they cannot be read."""
+    book_no = inventory.head.text("emsNo")
+    if not book_no:
+        return "the bonded inventory list names no account book (emsNo)"
+    totals: dict[str, int] = {}
+    for line in inventory.lines:
+        item_no = line.text("itemNo")
+        try:
+            quantity = Decimal(line.text("qty") or "0")
+        except InvalidOperation:
+            quantity = Decimal("NaN")
+        if not item_no or not quantity.is_finite() or quantity != quantity.to_integral_value():
+            return f"line {line.text('gnum') or '?'}: item and a whole quantity are needed"
+        totals[item_no] = totals.get(item_no, 0) + int(quantity)
+    return book_no, totals
+
+
+def _hold(row: ClearanceOrder, match: dict[str, Any], hold: dict[str, Any]) -> None:
+    row.status = HELD
+    match.update(
+        released=False,
+        status=HELD,
+        return_status=CustomsStatus.ACCEPTED.value,
+        hold=hold,
+    )
+    row.match_result = match
+    flag_modified(row, "match_result")  # the JSON column does not track changes in place
+
+
+def _recheck(
+    session: Session,
+    actor: Principal,
+    row: ClearanceOrder,
+    documents: dict[str, Document | None],
+    book: ClearingBook,
+) -> bool:
+    """Re-run matching on the order's messages; True when this check released the order.
+
+    A clean 1210 order is released only when its lines can leave the bonded book: they are
+    taken out (all or none) in the same transaction, before the quota is reserved; a short book
+    holds the order (``held``, ``bonded-stock-short`` naming the lot) with no quota reserved."""
     order, inventory = documents[matching.ORDER], documents[matching.INVENTORY]
     context = matching.MatchingContext()
     quota: BuyerQuota | None = None
@@ -391,8 +528,10 @@ def _recheck(session: Session, row: ClearanceOrder) -> bool:
         declared = parse_timestamp(order.head.text("appTime"))
         buyer = order.head.text("buyerIdNumber")
         if declared is not None and buyer:
-            quota = lock_quota(session, buyer, declared.year)
-            request = _tax_request(session, row, order, inventory, quota.total)
+            quota = book.quota(buyer, declared.year)
+            request = _tax_request(
+                book.catalogue(row.organisation_id), order, inventory, quota.total
+            )
             if request is not None:
                 try:
                     assessment = tax.assess_order(request)
@@ -429,29 +568,50 @@ def _recheck(session: Session, row: ClearanceOrder) -> bool:
     if released and assessment is not None and not assessment.allowed:
         row.status = matching.ClearanceStatus.REJECTED.value
         match.update(released=False, status=row.status, return_status=CustomsStatus.REJECTED.value)
+        flag_modified(row, "match_result")
         released = False
-    if released and quota is not None and assessment is not None:
-        # The limits check ran against the locked total: adding here cannot overshoot.
-        quota.total = quota.total + assessment.dutiable_value
-        row.dutiable_value = assessment.dutiable_value
-        row.quota_year = quota.year
-        row.released_at = utcnow()
-        return True
-    return False
+    if not (released and quota is not None and assessment is not None and inventory is not None):
+        return False
+    if inventory.head.text("tradeMode") == BONDED_MODE:
+        lines = bonded_lines(inventory)
+        if isinstance(lines, str):
+            _hold(row, match, {"code": "bonded-lines-unreadable", "message": lines})
+            return False
+        book_no, totals = lines
+        try:
+            book.take_bonded(
+                actor,
+                row.organisation_id,
+                book_no,
+                totals,
+                reference=inventory.head.text("invtNo") or inventory.head.text("copNo") or None,
+                order_no=row.order_no,
+            )
+        except StockShort as exc:
+            _hold(row, match, {"code": "bonded-stock-short", "message": exc.detail, **exc.extra})
+            return False
+        match["bonded"] = {"book_no": book_no, "status": BONDED_CBEC, "lines": totals}
+        row.match_result = match
+        flag_modified(row, "match_result")
+    # The limits check ran against the locked total: adding here cannot overshoot.
+    quota.total = quota.total + assessment.dutiable_value
+    row.dutiable_value = assessment.dutiable_value
+    row.quota_year = quota.year
+    row.released_at = utcnow()
+    return True
 
 
-def _anchor_release(session: Session, actor: Principal, row: ClearanceOrder) -> None:
-    """Anchor the release in the platform ledger: the order, its amounts and the SHA-256 of
-    each message as received (the buyer's identity number stays out of the public log)."""
+def release_entry(actor: Principal, row: ClearanceOrder) -> ledger.NewEntry:
+    """The ledger entry anchoring a release: the order, its amounts and the SHA-256 of each
+    message as received (the buyer's identity number stays out of the public log)."""
     assessment = row.assessment or {}
     digests = {
         role: "sha256:" + hashlib.sha256(getattr(row, f"{role}_message").encode()).hexdigest()
         for role in ROLES
     }
-    anchored = ledger.append(
-        session,
-        kind=RELEASED_KIND,
-        payload={
+    return ledger.NewEntry(
+        RELEASED_KIND,
+        {
             "organisation": row.organisation_id,
             "orderNo": row.order_no,
             "mode": row.mode or "",
@@ -459,11 +619,187 @@ def _anchor_release(session: Session, actor: Principal, row: ClearanceOrder) -> 
             "taxTotal": assessment.get("tax_total", "0.00"),
             "messageDigests": digests,
         },
-        submitter=actor.subject,
-        organisation_id=row.organisation_id,
+        None,
+        1,
+        actor.subject,
+        row.organisation_id,
     )
+
+
+def _anchor_release(session: Session, actor: Principal, row: ClearanceOrder) -> None:
+    """Anchor the release in the platform ledger."""
+    (anchored,) = ledger.append_many(session, [release_entry(actor, row)])
     row.ledger_index = anchored.index
     row.leaf_hash = anchored.leaf_hash
+
+
+# Receipts ---------------------------------------------------------------------------------
+
+_RESULT_FIELDS = frozenset({"guid", "returnStatus", "returnTime", "returnInfo"})
+REQUEST_TYPE: dict[str, str] = dict(matching.ROLE_MESSAGE)
+
+
+@lru_cache(maxsize=16)
+def _receipt_keys(receipt_type: str) -> tuple[str, ...]:
+    return tuple(f.name for f in SPECS[receipt_type].head_fields if f.name not in _RESULT_FIELDS)
+
+
+def _receipt(
+    row: ClearanceOrder,
+    role: str,
+    document: Document,
+    status: str,
+    info: str,
+    *,
+    assigned: dict[str, str] | None = None,
+) -> ClearanceReceipt:
+    request_type = REQUEST_TYPE[role]
+    receipt_type = RECEIPT_FOR[request_type]
+    head = document.head
+    keys = {}
+    for name in _receipt_keys(receipt_type):
+        value = (assigned or {}).get(name) or head.get(name)
+        if value:
+            keys[name] = value
+    return ClearanceReceipt(
+        order_id=row.id,
+        request_type=request_type,
+        receipt_type=receipt_type,
+        request_guid=(head.text("guid") or "")[:36],
+        guid=str(uuid.uuid4()).upper(),
+        status=status,
+        info=info[:1000],
+        keys=keys,
+        created_at=utcnow(),
+    )
+
+
+def _refusal(match: dict[str, Any] | None, assessment: dict[str, Any] | None) -> str:
+    failed = [
+        f"{check['name']}: {check.get('detail') or 'failed'}"
+        for check in (match or {}).get("checks", [])
+        if check.get("passed") is False
+    ]
+    if not failed and assessment:
+        failed = [reason["message"] for reason in assessment.get("reasons", [])]
+    return "refused: " + ("; ".join(failed) or "a check failed")
+
+
+def _receipt_info(row: ClearanceOrder, documents: dict[str, Document | None]) -> str:
+    if row.status == HELD:
+        hold = (row.match_result or {}).get("hold") or {}
+        return f"accepted; held: {hold.get('message', '')}"
+    missing = [role for role in ROLES if documents[role] is None]
+    if missing:
+        return "accepted; waiting for " + ", ".join(REQUEST_TYPE[r] for r in missing)
+    if row.status == matching.ClearanceStatus.ACCEPTED.value:
+        open_checks = [
+            check["name"]
+            for check in (row.match_result or {}).get("checks", [])
+            if check.get("passed") is None
+        ]
+        return "accepted; not yet checked: " + ", ".join(open_checks)
+    return "accepted"
+
+
+def assigned_numbers(row: ClearanceOrder, inventory: Document) -> dict[str, str]:
+    """The pre-entry and inventory numbers the CEB622 carries, in customs' formats: the list's
+    own when it has them, otherwise numbered by the platform from the order's id."""
+    released = (row.released_at or utcnow()).astimezone(CHINA)
+    customs = inventory.head.text("customsCode")
+    customs = customs if len(customs) == 4 and customs.isdigit() else "0000"
+    return {
+        "preNo": inventory.head.text("preNo") or f"B{released:%Y%m%d}{row.id % 10**9:09d}",
+        "invtNo": inventory.head.text("invtNo") or f"{customs}{released:%Y}I{row.id % 10**9:09d}",
+    }
+
+
+def receipts_for(
+    row: ClearanceOrder,
+    role: str,
+    document: Document,
+    documents: dict[str, Document | None],
+    *,
+    released: bool,
+) -> list[ClearanceReceipt]:
+    """The receipts answering one message: 100 refused (the failing checks) or 120 accepted
+    (pending, held or matched), and on release the inventory list's CEB622 with 800."""
+    if row.status == matching.ClearanceStatus.REJECTED.value:
+        return [
+            _receipt(
+                row,
+                role,
+                document,
+                CustomsStatus.REJECTED.value,
+                _refusal(row.match_result, row.assessment),
+            )
+        ]
+    receipts = [
+        _receipt(row, role, document, CustomsStatus.ACCEPTED.value, _receipt_info(row, documents))
+    ]
+    if released:
+        receipts.append(_release_receipt(row, documents))
+    return receipts
+
+
+def _release_receipt(
+    row: ClearanceOrder, documents: dict[str, Document | None]
+) -> ClearanceReceipt:
+    inventory = documents[matching.INVENTORY]
+    assert inventory is not None
+    tax_total = (row.assessment or {}).get("tax_total", "0.00")
+    return _receipt(
+        row,
+        matching.INVENTORY,
+        inventory,
+        CustomsStatus.RELEASED.value,
+        f"released; tax {tax_total}",
+        assigned=assigned_numbers(row, inventory),
+    )
+
+
+def _receipt_read(row: ClearanceReceipt) -> ReceiptRead:
+    known = RETURN_STATUSES.get(row.status)
+    return ReceiptRead(
+        id=row.id,
+        order_id=row.order_id,
+        request_type=row.request_type,
+        receipt_type=row.receipt_type,
+        request_guid=row.request_guid,
+        guid=row.guid,
+        status=row.status,
+        status_name=known.name_en if known else "processing error",
+        status_name_zh=known.name_zh if known else "",
+        info=row.info,
+        keys=row.keys,
+        time=row.created_at,
+    )
+
+
+def list_receipts(session: Session, *, actor: Principal, order_id: int) -> list[ReceiptRead]:
+    """The receipts of an order, oldest first."""
+    order = _order_row(session, actor, order_id, READ)
+    rows = session.scalars(
+        select(ClearanceReceipt)
+        .where(ClearanceReceipt.order_id == order.id)
+        .order_by(ClearanceReceipt.id)
+    )
+    return [_receipt_read(r) for r in rows]
+
+
+def receipt_xml(session: Session, *, actor: Principal, order_id: int, receipt_id: int) -> bytes:
+    """One receipt as the CEB standard shapes it (CEB312, 412, 512 or 622)."""
+    order = _order_row(session, actor, order_id, READ)
+    row = session.get(ClearanceReceipt, receipt_id)
+    if row is None or row.order_id != order.id:
+        raise NotFound(f"receipt {receipt_id} of order {order_id} does not exist")
+    head: dict[str, Any] = {"guid": row.request_guid or row.guid, **row.keys}
+    head.update(
+        returnStatus=row.status,
+        returnTime=row.created_at.astimezone(CHINA).replace(tzinfo=None),
+        returnInfo=row.info,
+    )
+    return build_message(row.receipt_type, [{"head": head}], guid=row.guid)
 
 
 def _read(row: ClearanceOrder) -> OrderRead:
@@ -577,9 +913,11 @@ def submit_return(
 # quantity is one row of the append-only movement journal, written under the lot's row lock
 # (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite writers are serialised from BEGIN), so
 # concurrent movements cannot take a lot below zero. Lots are locked in a fixed order (item,
-# status) so that two multi-lot movements cannot deadlock. The clearance flow above does not call
-# ``release_bonded`` yet: the bonded warehouse (or the platform) posts the release with the
-# CEB621 ``invtNo`` once customs has released the inventory list.
+# status) so that two multi-lot movements cannot deadlock. A 1210 order released by clearance
+# takes its lines out of the bonded-CBEC lots of its CEB621 account book (``emsNo``, ``itemNo``)
+# through the same all-or-nothing ``_take_bonded``; a short book holds the order, and stock
+# coming into a bonded-CBEC lot re-checks the held orders of its book (``recheck_held``).
+# ``release_bonded`` remains for releases posted by the warehouse itself.
 
 RECEIPT = "receipt"
 RELEASE = "release"
@@ -755,7 +1093,8 @@ def receive_bonded(
     movement = _move(
         session, actor, lot, RECEIPT, data.quantity, reference=data.reference, note=data.note
     )
-    return _moved(session, actor, organisation_id, "ecommerce.bonded.receive", [lot], [movement])
+    result = _moved(session, actor, organisation_id, "ecommerce.bonded.receive", [lot], [movement])
+    return _released_held(session, actor, organisation_id, data.book_no, data.status, result)
 
 
 def transfer_bonded(
@@ -786,7 +1125,7 @@ def transfer_bonded(
     into = _move(
         session, actor, target, TRANSFER_IN, data.quantity, peer_lot_id=source.id, **common
     )
-    return _moved(
+    result = _moved(
         session,
         actor,
         organisation_id,
@@ -794,6 +1133,7 @@ def transfer_bonded(
         [source, target],
         [out, into],
     )
+    return _released_held(session, actor, organisation_id, data.book_no, data.to_status, result)
 
 
 def _line_totals(lines: list[BondedLine]) -> dict[str, int]:
@@ -803,19 +1143,25 @@ def _line_totals(lines: list[BondedLine]) -> dict[str, int]:
     return totals
 
 
-def release_bonded(
-    session: Session, *, actor: Principal, organisation_id: int, data: BondedRelease
-) -> BondedMoveResult:
-    """Units leaving the book by a retail order released on its CEB621 inventory list: every line
-    moves, or none does (the first short line is refused, naming its lot)."""
-    actor.require(DECLARE, organisation_id)
-    totals = _line_totals(data.lines)
+def _take_bonded(
+    session: Session,
+    actor: Principal,
+    organisation_id: int,
+    book_no: str,
+    status: str,
+    totals: dict[str, int],
+    *,
+    reference: str | None,
+    order_no: str | None,
+) -> tuple[list[BondedLot], list[BondedMovement]]:
+    """Every line leaves its lot, or none does (the first short line is refused, naming its
+    lot); lots are locked in a fixed order."""
     lots: list[BondedLot] = []
     for item_no in sorted(totals):  # fixed lock order
-        lot = _lock_lot(session, organisation_id, data.book_no, item_no, data.status, create=False)
+        lot = _lock_lot(session, organisation_id, book_no, item_no, status, create=False)
         on_hand = lot.quantity if lot is not None else 0
         if lot is None or on_hand < totals[item_no]:
-            raise _short(data.book_no, item_no, data.status, on_hand, totals[item_no])
+            raise _short(book_no, item_no, status, on_hand, totals[item_no])
         lots.append(lot)
     movements = [
         _move(
@@ -824,11 +1170,30 @@ def release_bonded(
             lot,
             RELEASE,
             -totals[lot.item_no],
-            reference=data.invt_no,
-            order_no=data.order_no,
+            reference=reference,
+            order_no=order_no,
         )
         for lot in lots
     ]
+    return lots, movements
+
+
+def release_bonded(
+    session: Session, *, actor: Principal, organisation_id: int, data: BondedRelease
+) -> BondedMoveResult:
+    """Units leaving the book by a retail order released on its CEB621 inventory list: every line
+    moves, or none does (the first short line is refused, naming its lot)."""
+    actor.require(DECLARE, organisation_id)
+    lots, movements = _take_bonded(
+        session,
+        actor,
+        organisation_id,
+        data.book_no,
+        data.status,
+        _line_totals(data.lines),
+        reference=data.invt_no,
+        order_no=data.order_no,
+    )
     return _moved(session, actor, organisation_id, "ecommerce.bonded.release", lots, movements)
 
 
@@ -855,7 +1220,8 @@ def return_bonded(
         )
         for lot in lots
     ]
-    return _moved(session, actor, organisation_id, "ecommerce.bonded.return", lots, movements)
+    result = _moved(session, actor, organisation_id, "ecommerce.bonded.return", lots, movements)
+    return _released_held(session, actor, organisation_id, data.book_no, data.status, result)
 
 
 def adjust_bonded(
@@ -876,7 +1242,58 @@ def adjust_bonded(
     if lot is None:
         raise _short(data.book_no, data.item_no, data.status, 0, -data.quantity)
     movement = _move(session, actor, lot, ADJUSTMENT, data.quantity, note=data.note)
-    return _moved(session, actor, organisation_id, "ecommerce.bonded.adjust", [lot], [movement])
+    result = _moved(session, actor, organisation_id, "ecommerce.bonded.adjust", [lot], [movement])
+    if data.quantity < 0:
+        return result
+    return _released_held(session, actor, organisation_id, data.book_no, data.status, result)
+
+
+def _released_held(
+    session: Session,
+    actor: Principal,
+    organisation_id: int,
+    book_no: str,
+    status: str,
+    result: BondedMoveResult,
+) -> BondedMoveResult:
+    if status == BONDED_CBEC:
+        result.released_orders = recheck_held(
+            session, actor=actor, organisation_id=organisation_id, book_no=book_no
+        )
+    return result
+
+
+def recheck_held(
+    session: Session, *, actor: Principal, organisation_id: int, book_no: str | None = None
+) -> list[str]:
+    """Re-check the organisation's orders held for bonded stock (of ``book_no`` when given),
+    oldest first; those whose lines are now on hand are released. Returns their order numbers.
+
+    An order another transaction is working on is skipped (``SKIP LOCKED`` on PostgreSQL): that
+    transaction re-checks it itself."""
+    actor.require(DECLARE, organisation_id)
+    rows = session.scalars(
+        select(ClearanceOrder)
+        .where(ClearanceOrder.organisation_id == organisation_id, ClearanceOrder.status == HELD)
+        .order_by(ClearanceOrder.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    book = DatabaseBook(session)
+    released: list[str] = []
+    for row in rows:
+        lot = ((row.match_result or {}).get("hold") or {}).get("lot") or {}
+        if book_no is not None and lot.get("book_no") not in (None, book_no):
+            continue
+        documents = _documents(row)
+        if not _recheck(session, actor, row, documents, book):
+            continue
+        _anchor_release(session, actor, row)
+        session.flush()
+        session.add(_release_receipt(row, documents))
+        _audit_release(session, actor, row)
+        released.append(row.order_no)
+    session.flush()
+    return released
 
 
 def list_bonded_lots(
@@ -920,6 +1337,21 @@ def list_bonded_movements(
     )
     rows, total = fetch_page(session, query, limit=limit, offset=offset)
     return [_movement_read(r) for r in rows], total
+
+
+def recent_bonded_movements(
+    session: Session, *, actor: Principal, organisation_id: int, limit: int = 50
+) -> list[tuple[BondedLotRead, BondedMovementRead]]:
+    """The organisation's latest movements over all its lots, newest first, each with its lot."""
+    actor.require(READ, organisation_id)
+    rows = session.execute(
+        select(BondedLot, BondedMovement)
+        .join(BondedMovement, BondedMovement.lot_id == BondedLot.id)
+        .where(BondedLot.organisation_id == organisation_id)
+        .order_by(BondedMovement.id.desc())
+        .limit(limit)
+    ).all()
+    return [(_lot_read(lot), _movement_read(movement)) for lot, movement in rows]
 
 
 def stock_take(

@@ -160,6 +160,16 @@ ECOMMERCE_LABELS = (
     N_("Payment transaction"),
     N_("Waybill number"),
     N_("Tax base including consumption tax"),
+    N_("Held"),
+    N_("Bonded (cross-border e-commerce)"),
+    N_("General bonded"),
+    N_("Non-bonded"),
+    N_("Goods received"),
+    N_("Release"),
+    N_("Transfer out"),
+    N_("Transfer in"),
+    N_("Return in"),
+    N_("Adjustment"),
 )
 
 # Labels of digitrade.systems.statistics.pages (RETURN_STATUS_LABELS, DATA_STATUS_LABELS,

@@ -8,7 +8,7 @@ whitespace removed; an empty element reads as "".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -20,12 +20,17 @@ class Record:
 
     name: str
     fields: tuple[tuple[str, str], ...]
+    # name -> value of its first occurrence: lookups are the hot path of matching and validation.
+    _index: dict[str, str] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, str] = {}
+        for key, value in self.fields:
+            index.setdefault(key, value)
+        object.__setattr__(self, "_index", index)
 
     def get(self, name: str) -> str | None:
-        for key, value in self.fields:
-            if key == name:
-                return value
-        return None
+        return self._index.get(name)
 
     def text(self, name: str) -> str:
         return self.get(name) or ""

@@ -208,8 +208,15 @@ def _kind_problem(kind: Kind, value: str) -> str | None:
 def parse_timestamp(value: str) -> datetime | None:
     if len(value) != 14 or not _DIGITS.fullmatch(value):
         return None
-    try:
-        return datetime.strptime(value, "%Y%m%d%H%M%S")
+    try:  # the fields by position: strptime's format machinery costs ten times more
+        return datetime(
+            int(value[:4]),
+            int(value[4:6]),
+            int(value[6:8]),
+            int(value[8:10]),
+            int(value[10:12]),
+            int(value[12:14]),
+        )
     except ValueError:
         return None
 
@@ -218,7 +225,7 @@ def parse_day(value: str) -> date | None:
     if len(value) != 8 or not _DIGITS.fullmatch(value):
         return None
     try:
-        return datetime.strptime(value, "%Y%m%d").date()
+        return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
     except ValueError:
         return None
 

@@ -1,0 +1,284 @@
+"""Clearing many messages in one transaction: the batch path gives every order the status,
+checks, tax, receipts, quota and bonded book the single-message path gives, whatever the order
+the messages come in; ``digitrade ecommerce clear`` drives it over a folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
+
+from digitrade.core.auth.models import Organisation
+from digitrade.core.auth.principal import Principal
+from digitrade.core.config import get_settings
+from digitrade.core.db import make_engine, make_session_factory, transaction
+from digitrade.core.errors import DomainError
+from digitrade.core.ledger import service as ledger
+from digitrade.core.migrations import upgrade
+from digitrade.systems.ecommerce import service
+from digitrade.systems.ecommerce.batch import clear_batch
+from digitrade.systems.ecommerce.cli import app, message_files
+from digitrade.systems.ecommerce.identity import check_character
+from digitrade.systems.ecommerce.models import (
+    BondedLot,
+    BuyerQuota,
+    ClearanceOrder,
+    ClearanceReceipt,
+)
+from digitrade.systems.ecommerce.schemas import BondedReceive, CatalogueItemWrite
+from tests.core.ledger.conftest import KEK, PREFIX
+from tests.support import throwaway_database
+from tests.systems.ecommerce.support import BOOK, VALID_BUYER, fixtures, synthetic_bytes
+
+pytestmark = fixtures
+ACTOR = Principal.system("test")
+FOUR = ("CEB311", "CEB411", "CEB511", "CEB621")
+FACE_CREAM = CatalogueItemWrite(
+    hs_code="3304990099",
+    vat_rate="0.13",
+    mfn_duty_rate="0.01",
+    excise={"kind": "cosmetics", "net_content": "50", "unit": "g"},
+)
+
+
+def buyer(number: int) -> str:
+    first = f"11010119900101{number % 1000:03d}"
+    return first + check_character(first)
+
+
+def copy(message_type: str, number: int, *, buyer_no: int | None = None) -> bytes:
+    """A synthetic message of order ``number``: its own order, payment, waybill, list and
+    buyer (unless ``buyer_no`` shares one)."""
+    serial = f"{number:06d}"
+    body = synthetic_bytes(message_type).decode("utf-8")
+    for old, new in {
+        "SYN202501010001": f"SYN202501{serial}",
+        "PAY202501010001": f"PAY202501{serial}",
+        "YT0000000000001": f"YT0000000{serial}",
+        "COP202501010001": f"COP202501{serial}",
+        VALID_BUYER: buyer(number if buyer_no is None else buyer_no),
+    }.items():
+        body = body.replace(old, new)
+    return body.encode("utf-8")
+
+
+def wrong_amount(data: bytes) -> bytes:
+    changed = data.replace(b">1501.32<", b">1501.00<")
+    assert changed != data
+    return changed
+
+
+@pytest.fixture
+def factories(tmp_path) -> Iterator[tuple[sessionmaker[Session], sessionmaker[Session]]]:
+    with (
+        throwaway_database(tmp_path) as first,
+        throwaway_database(tmp_path) as second,
+    ):
+        engines = [make_engine(first), make_engine(second)]
+        for engine in engines:
+            upgrade(engine)
+        try:
+            yield make_session_factory(engines[0]), make_session_factory(engines[1])
+        finally:
+            for engine in engines:
+                engine.dispose()
+
+
+def prepare(session: Session, stock: int) -> int:
+    ledger.ensure_log(session, name="platform", kek=KEK, origin_prefix=PREFIX)
+    organisation = Organisation(slug="platform", name="Platform", kind="enterprise", country="CN")
+    session.add(organisation)
+    session.flush()
+    service.put_item(
+        session, actor=ACTOR, organisation_id=organisation.id, item_no="SKU-FC-50G", data=FACE_CREAM
+    )
+    service.receive_bonded(
+        session,
+        actor=ACTOR,
+        organisation_id=organisation.id,
+        data=BondedReceive(book_no=BOOK, item_no="SKU-FC-50G", quantity=stock),
+    )
+    return organisation.id
+
+
+def mixed_set() -> list[tuple[str, bytes]]:
+    """Released, pending, rejected then corrected, refused, held (the book runs short), a
+    buyer over the annual limit, a message after release, all shuffled."""
+    messages: list[tuple[str, bytes]] = []
+    for number in range(1, 13):
+        for kind in FOUR:
+            if number == 3 and kind == "CEB511":
+                continue  # stays pending
+            data = copy(kind, number)
+            if number == 4 and kind == "CEB411":
+                data = wrong_amount(data)  # refused: amounts
+            messages.append((f"{number}-{kind}.xml", data))
+    # 22 orders of one buyer: 21 fit in the annual limit, the 22nd is refused.
+    for number in range(100, 122):
+        messages.extend((f"{number}-{kind}.xml", copy(kind, number, buyer_no=99)) for kind in FOUR)
+    random.Random(7).shuffle(messages)
+    messages.append(("5-fix.xml", copy("CEB411", 4)))  # the corrected payment of order 4
+    messages.append(("6-late.xml", copy("CEB311", 1)))  # order 1 is released by now
+    messages.append(("7-bad.xml", b"<not-xml"))
+    return messages
+
+
+def snapshot(session: Session) -> dict[str, Any]:
+    orders = {
+        row.order_no: {
+            "status": row.status,
+            "match": row.match_result,
+            "assessment": row.assessment,
+            "dutiable": row.dutiable_value,
+            "quota_year": row.quota_year,
+            "released": row.released_at is not None,
+            "anchored": row.ledger_index is not None,
+            "messages": [getattr(row, f"{role}_message") for role in service.ROLES],
+            "receipts": [
+                (r.receipt_type, r.status, r.info, r.keys.get("orderNo"))
+                for r in session.scalars(
+                    select(ClearanceReceipt)
+                    .where(ClearanceReceipt.order_id == row.id)
+                    .order_by(ClearanceReceipt.id)
+                )
+            ],
+        }
+        for row in session.scalars(select(ClearanceOrder))
+    }
+    quotas = {(q.buyer_id, q.year): q.total for q in session.scalars(select(BuyerQuota))}
+    lots = {(lot.book_no, lot.item_no): lot.quantity for lot in session.scalars(select(BondedLot))}
+    return {"orders": orders, "quotas": {k: v for k, v in quotas.items() if v}, "lots": lots}
+
+
+def test_the_batch_gives_what_one_message_at_a_time_gives(factories):
+    single, batch = factories
+    messages = mixed_set()
+    stock = 2 * 30  # 30 of the 33 complete orders fit the book
+    errors_single: list[str] = []
+    with transaction(single) as session:
+        org = prepare(session, stock)
+    for name, data in messages:
+        try:
+            with transaction(single) as session:
+                service.submit_message(session, actor=ACTOR, organisation_id=org, data=data)
+        except DomainError:
+            errors_single.append(name)
+    with transaction(batch) as session:
+        org = prepare(session, stock)
+    with transaction(batch) as session:
+        result = clear_batch(session, actor=ACTOR, organisation_id=org, messages=messages)
+    assert sorted(e["file"] for e in result.errors) == sorted(errors_single)
+    assert sorted(errors_single) == ["6-late.xml", "7-bad.xml"]
+    with transaction(single, write=False) as one, transaction(batch, write=False) as many:
+        expected, got = snapshot(one), snapshot(many)
+    assert got == expected
+    statuses = [order["status"] for order in got["orders"].values()]
+    assert statuses.count("pending") == 1
+    assert statuses.count("held") == 2  # 33 complete: one over the limit, 30 released, 2 held
+    assert statuses.count("rejected") == 1
+    assert statuses.count("released") == 30
+    assert got["lots"] == {(BOOK, "SKU-FC-50G"): 0}
+    assert got["quotas"][(buyer(99), 2025)] <= Decimal(26000)
+    summary = result.summary(len(messages))
+    assert summary["messages"] == len(messages) - 2
+    assert (summary["released"], summary["held"], summary["pending"]) == (30, 2, 1)
+
+
+def test_a_batch_split_over_transactions_still_meets_counterparts(factories):
+    _, factory = factories
+    with transaction(factory) as session:
+        org = prepare(session, 100)
+    messages = [(f"{n}-{kind}", copy(kind, n)) for kind in reversed(FOUR) for n in range(1, 6)]
+    for start in range(0, len(messages), 3):  # CEB621s first, three per transaction
+        with transaction(factory) as session:
+            clear_batch(
+                session, actor=ACTOR, organisation_id=org, messages=messages[start : start + 3]
+            )
+    with transaction(factory, write=False) as session:
+        statuses = list(session.scalars(select(ClearanceOrder.status)))
+    assert statuses == ["released"] * 5
+
+
+# The command --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_database(tmp_path, monkeypatch) -> Iterator[tuple[str, int]]:
+    with throwaway_database(tmp_path) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        with transaction(make_session_factory(engine)) as session:
+            org = prepare(session, stock=2 * 5)
+        engine.dispose()
+        monkeypatch.setenv("DIGITRADE_DATABASE_URL", url)
+        get_settings.cache_clear()
+        yield url, org
+        get_settings.cache_clear()
+
+
+def folder_of(tmp_path: Path, orders: int) -> Path:
+    """``orders`` copies of the synthetic set in nested folders, inventory lists sorting first."""
+    root = tmp_path / "messages"
+    for number in range(1, orders + 1):
+        for kind in FOUR:
+            where = root / f"day-{number % 3}" / f"order-{number}"
+            where.mkdir(parents=True, exist_ok=True)
+            (where / f"{5 - FOUR.index(kind)}-{kind}.XML").write_bytes(copy(kind, number))
+    return root
+
+
+def test_clear_a_folder_reports_a_summary_and_the_bad_files(cli_database, tmp_path):
+    root = folder_of(tmp_path, 6)  # the book holds five orders' units
+    (root / "day-0" / "pending.xml").write_bytes(copy("CEB311", 50))
+    (root / "broken.xml").write_bytes(b"<ceb:CEB311Message")
+    (root / "notes.txt").write_text("not a message")
+    files = [path.name for path in message_files(root)]
+    assert "notes.txt" not in files and len(files) == 26
+    last_order = max(i for i, name in enumerate(files) if "CEB311" in name or name == "pending.xml")
+    first_list = min(i for i, name in enumerate(files) if "CEB621" in name)
+    assert last_order < first_list  # orders before inventory lists, whatever the names
+    result = CliRunner().invoke(
+        app, ["clear", str(root), "--organisation", "platform", "--format", "json"]
+    )
+    assert result.exit_code == 1, result.output
+    summary = json.loads(result.stdout)
+    assert {key: summary[key] for key in summary if key != "errors"} == {
+        "files": 26,
+        "messages": 25,
+        "orders": 7,
+        "released": 5,
+        "pending": 1,
+        "accepted": 0,
+        "rejected": 0,
+        "held": 1,
+        "returned": 0,
+    }
+    assert [error["file"] for error in summary["errors"]] == [str(root / "broken.xml")]
+    assert "clearing" not in result.stderr  # quiet with --format json
+
+
+def test_clear_shows_progress_and_exits_0_when_every_file_clears(cli_database, tmp_path):
+    root = folder_of(tmp_path, 2)
+    result = CliRunner().invoke(app, ["clear", str(root), "--organisation", "platform"])
+    assert result.exit_code == 0, result.output
+    assert "clearing" in result.stderr and "8/8" in result.stderr
+    assert "released" in result.stdout
+    unknown = CliRunner().invoke(app, ["clear", str(root), "--organisation", "nobody"])
+    assert unknown.exit_code == 1 and "does not exist" in unknown.stderr
+    missing = CliRunner().invoke(app, ["clear", str(root / "none"), "--organisation", "platform"])
+    assert missing.exit_code == 1 and "is not a folder" in missing.stderr
+
+
+def test_the_year_of_the_synthetic_orders_is_2025():
+    # The quota keys above assume the synthetic set's declaration year.
+    assert b"<ceb:appTime>2025" in synthetic_bytes("CEB311")
+    assert dt.date(2025, 1, 1).year == 2025
