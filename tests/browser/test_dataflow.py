@@ -1,5 +1,6 @@
-"""Cross-border data compliance in a real browser: the wizard, its decision and filing pack, a
-rejected submission, the register's gauges, and the wizard in Chinese.
+"""Cross-border data compliance in a real browser: the step-by-step wizard to a saved decision
+and its filing pack (in English and in Chinese), a rejected step, a step the rules skip, and the
+register's gauges.
 
 The live server holds the dataflow demo: the exporter lingang-export-demo has four transfers this
 year, of which 87,500 individuals count towards the volume thresholds (transfers for a contract
@@ -43,30 +44,22 @@ def open_wizard(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(WIZARD_HEADING)
 
 
-def fill_wizard(page: Page, *, processor: str, country: str) -> None:
+def walk_wizard(page: Page, *, processor: str, country: str) -> None:
+    """Steps 1 to 4 (no free trade zone, so no list step), stopping on the review."""
     form = page.locator("form.wizard")
+    expect(page.get_by_test_id("progress")).to_contain_text("Step 1 of 6")
     form.get_by_label("Processor (your organisation)").fill(processor)
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_test_id("progress")).to_contain_text("Step 2 of 5")
     form.get_by_label("Recipient country (ISO code)").fill(country)
+    page.get_by_role("button", name="Next").click()
     form.get_by_label("It includes personal information").check()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_test_id("progress")).to_contain_text("Step 4 of 5")
     form.get_by_label("Individuals in this transfer (not sensitive)").fill("15000")
-    form.get_by_label("Save for").select_option(label=EXPORTER)
-
-
-def organisation_id(page: Page) -> str:
-    value = (
-        page.get_by_label("Save for").locator("option", has_text=EXPORTER).get_attribute("value")
-    )
-    assert value and value.isdigit()
-    return value
-
-
-def saved_assessments(page: Page, org_id: str) -> int:
-    """How many assessments the organisation has saved, read with the browser's session."""
-    response = page.request.get(f"/api/dataflow/assessments?organisation_id={org_id}&limit=1")
-    assert response.ok, response.text()
-    total = response.json()["total"]
-    assert isinstance(total, int)
-    return total
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_test_id("progress")).to_contain_text("Step 5 of 5")
+    page.get_by_label("Save for").select_option(label=EXPORTER)
 
 
 def counted_this_year(page: Page) -> str:
@@ -78,7 +71,7 @@ def test_wizard_decides_standard_contract_and_downloads_the_pack(exporter_page: 
     page = exporter_page
     processor = f"Browser Test Exporter {uuid.uuid4().hex[:6]} Ltd."
     open_wizard(page)
-    fill_wizard(page, processor=processor, country="DE")
+    walk_wizard(page, processor=processor, country="DE")
     page.get_by_role("button", name="Decide").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Decision")
@@ -112,30 +105,34 @@ def test_wizard_decides_standard_contract_and_downloads_the_pack(exporter_page: 
         assert all(archive.read(name).startswith(b"%PDF-") for name in pdfs)
 
 
-def test_bad_country_comes_back_as_the_form_and_saves_nothing(exporter_page: Page) -> None:
+def test_bad_country_comes_back_as_the_step_and_saves_nothing(exporter_page: Page) -> None:
     page = exporter_page
     before_counted = counted_this_year(page)
-    open_wizard(page)
-    org_id = organisation_id(page)
-    before_saved = saved_assessments(page, org_id)
 
     processor = "Rejected Submission Ltd."
+    open_wizard(page)
+    page.get_by_label("Processor (your organisation)").fill(processor)
+    page.get_by_role("button", name="Next").click()
     country = page.get_by_label("Recipient country (ISO code)")
     # The field takes two letters; a person whose browser ignores maxlength can send more.
     country.evaluate("element => element.removeAttribute('maxlength')")
-    fill_wizard(page, processor=processor, country="Germany")
-    with page.expect_response(re.compile(r"/dataflow/assess$")) as response_info:
-        page.get_by_role("button", name="Decide").click()
+    country.fill("Germany")
+    with page.expect_response(re.compile(r"/dataflow/wizard$")) as response_info:
+        page.get_by_role("button", name="Next").click()
     assert response_info.value.status == 422
 
-    alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("transfer.recipient_country")
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.locator("#recipient_country-error")).to_contain_text("two-letter ISO code")
     expect(page.get_by_role("heading", level=1)).to_have_text(WIZARD_HEADING)
-    # The form comes back with what was typed, pointing at the error.
-    expect(page.get_by_label("Processor (your organisation)")).to_have_value(processor)
+    expect(page.get_by_test_id("progress")).to_contain_text("Step 2 of 5")
     expect(page.locator("form.wizard")).to_have_attribute("aria-describedby", "form-error")
+    # Back returns to step 1 with what was typed.
+    page.get_by_role("button", name="Back").click()
+    expect(page.get_by_label("Processor (your organisation)")).to_have_value(processor)
 
-    assert saved_assessments(page, org_id) == before_saved
+    page.goto("/dataflow/")
+    page.get_by_role("button", name="Next").click()
+    expect(page.locator("#processor_name-error")).to_be_visible()  # step 1 checks its own field
     assert counted_this_year(page) == before_counted == DEMO_COUNTED
 
 
@@ -153,28 +150,59 @@ def test_register_shows_the_year_to_date_count_and_gauges(exporter_page: Page) -
         expect(gauges.nth(i).locator("canvas")).to_have_count(1)
 
 
-def test_wizard_in_chinese(page: Page) -> None:
+def test_wizard_in_chinese_to_a_saved_decision_and_pack(exporter_page: Page) -> None:
+    page = exporter_page
     page.goto("/dataflow/?lang=zh-Hans")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.get_by_role("heading", level=1)).to_have_text("本次数据出境是否需要申报？")
     nav = page.get_by_role("navigation", name="主导航")
     expect(nav.get_by_role("link", name="数据出境合规")).to_be_visible()
+    form = page.locator("form.wizard")
+    form.locator("#processor_name").fill("临港浏览器测试有限公司")
+    form.locator("button[value=next]").click()
     # Purpose labels come from a dict at run time and are translated too.
     expect(page.locator("#purpose option[value=other]")).to_have_text("其他业务目的")
+    form.locator("#recipient_country").fill("DE")
+    form.locator("button[value=next]").click()
+    form.locator("input[name=personal_information]").check()
+    form.locator("button[value=next]").click()
+    form.locator("#individuals").fill("15000")
+    form.locator("button[value=next]").click()
+    page.locator("#organisation_id").select_option(index=1)
+    form.locator("button[type=submit]:not([value])").click()
+
+    expect(page.get_by_test_id("pathway")).to_be_visible()
+    cites = page.locator("ol.reasons .cite")
+    expect(cites.first).to_be_visible()
+    for i in range(cites.count()):
+        expect(cites.nth(i)).to_have_text(re.compile(r"^\[《[^》]+》.*(第[^\]]+条|”)"))
+    expect(page.locator(".alert.warning")).to_contain_text("未经核实")
+    link = page.get_by_test_id("pack")
+    with page.expect_download() as download_info:
+        link.click()
+    with zipfile.ZipFile(io.BytesIO(download_info.value.path().read_bytes())) as archive:
+        html = "".join(
+            archive.read(name).decode("utf-8")
+            for name in archive.namelist()
+            if name.endswith(".html")
+        )
+    assert "《促进和规范数据跨境流动规定》" in html and "未经核实" in html
 
 
-def test_wizard_asks_only_what_earlier_answers_make_relevant(page: Page, live_server: LiveServer):
+def test_wizard_skips_what_the_answers_make_irrelevant(page: Page, live_server: LiveServer):
     page.goto(f"{live_server.base_url}/dataflow/?lang=en")
-    counts = page.locator("#individuals")
-    ftz_question = page.locator("#ftz_list_match")
-    expect(counts).to_be_hidden()
-    expect(ftz_question).to_be_hidden()
-    page.locator("input[name=personal_information]").check()
-    expect(counts).to_be_visible()
-    page.locator("input[name=registered_in_ftz]").check()
-    expect(ftz_question).to_be_visible()
-    page.locator("input[name=personal_information]").uncheck()
-    expect(counts).to_be_hidden()
+    form = page.locator("form.wizard")
+    form.get_by_label("Processor (your organisation)").fill("Core Data Ltd.")
+    page.get_by_role("button", name="Next").click()
+    form.get_by_label("Recipient country (ISO code)").fill("US")
+    page.get_by_role("button", name="Next").click()
+    form.get_by_label("Includes core data").check()
+    page.get_by_role("button", name="Next").click()
+    # No counts step, no list step: core data decides.
+    expect(page.get_by_test_id("progress")).to_contain_text("Step 4 of 4")
+    expect(page.get_by_test_id("early-stop")).to_contain_text("Prohibited")
+    page.get_by_role("button", name="Decide").click()
+    expect(page.get_by_test_id("pathway")).to_have_text("Prohibited: stop and escalate")
 
 
 def test_lists_page_says_what_is_unverified(page: Page, live_server: LiveServer):

@@ -12,10 +12,11 @@ from pydantic import ValidationError
 from digitrade.core.auth.dependencies import DbSession, check_csrf
 from digitrade.core.auth.service import list_organisations
 from digitrade.core.errors import DomainError, validation_error
-from digitrade.systems.dataflow import service
+from digitrade.systems.dataflow import service, wizard
 from digitrade.systems.dataflow.permissions import ASSESS, LISTS_MANAGE, REGISTER
 from digitrade.systems.dataflow.rules import RULES_BY_ID
 from digitrade.systems.dataflow.schemas import TransferCreate
+from digitrade.systems.dataflow.wizard import number_field, request_from_form
 from digitrade.web.pages import Viewer, login_redirect, organisations_where
 from digitrade.web.templating import render
 
@@ -37,115 +38,187 @@ PURPOSE_LABELS = {
     "statutory_duty": "Statutory duty or obligation",
     "transit": "Transit of data collected abroad",
 }
-PURPOSES = (
-    "other",
-    "contract_with_individual",
-    "hr_management",
-    "emergency",
-    "statutory_duty",
-    "transit",
-)
-CHECKBOXES = (
-    "is_ciio",
-    "registered_in_ftz",
-    "remote_access",
-    "personal_information",
-    "core_data",
-    "collected_abroad",
-)
-
-
-def _count(form: dict[str, str], name: str) -> int | str:
-    """Numbers as ints; anything else passed on, so the engine names the field."""
-    value = form.get(name, "").strip().replace(",", "")
-    if not value:
-        return 0
-    return int(value) if value.isdigit() else value
-
-
-def request_from_form(form: dict[str, str]) -> dict[str, Any]:
-    """The assessment contract built from the wizard's fields."""
-    flag = {name: form.get(name) == "on" for name in CHECKBOXES}
-    data: dict[str, Any] = {
-        "personal_information": flag["personal_information"],
-        "individuals": _count(form, "individuals"),
-        "sensitive_individuals": _count(form, "sensitive_individuals"),
-        "individuals_earlier_this_year": _count(form, "individuals_earlier_this_year"),
-        "sensitive_individuals_earlier_this_year": _count(
-            form, "sensitive_individuals_earlier_this_year"
-        ),
-        "important_data": form.get("important_data") or "none",
-        "core_data": flag["core_data"],
-        "collected_abroad": flag["collected_abroad"],
-    }
-    if form.get("ftz_list_match"):
-        data["ftz_list_match"] = form["ftz_list_match"]
-    if form.get("ftz_list_requirement"):
-        data["ftz_list_requirement"] = form["ftz_list_requirement"]
-    transfer: dict[str, Any] = {
-        "purpose": form.get("purpose") or "other",
-        "remote_access": flag["remote_access"],
-        "recipient_country": form.get("recipient_country", "").strip().upper(),
-    }
-    if form.get("contract_type", "").strip():
-        transfer["contract_type"] = form["contract_type"].strip()
-    processor: dict[str, Any] = {
-        "name": form.get("processor_name", "").strip(),
-        "is_ciio": flag["is_ciio"],
-        "registered_in_ftz": flag["registered_in_ftz"],
-    }
-    if form.get("sector", "").strip():
-        processor["sector"] = form["sector"].strip()
-    return {
-        "as_of": form.get("as_of") or dt.date.today().isoformat(),
-        "processor": processor,
-        "transfer": transfer,
-        "data": data,
-    }
+PURPOSES = wizard.PURPOSES
 
 
 def _wizard(
     request: Request,
     session: DbSession,
     viewer: Any,
-    form: dict[str, str],
+    step: str,
+    answers: dict[str, str],
+    passed: set[str],
+    *,
+    errors: dict[str, str] | None = None,
     error: str | None = None,
+    lookup: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
-    return render(
-        request,
-        "dataflow/wizard.html",
-        {
-            "form": form,
-            "error": error,
-            "purposes": PURPOSES,
-            "purpose_labels": PURPOSE_LABELS,
-            "organisations": organisations_where(session, viewer, ASSESS),
-            "today": dt.date.today().isoformat(),
-        },
-        status_code=status_code,
-    )
+    """One step of the wizard, with every other answer carried as a hidden field."""
+    steps = wizard.plan(answers, passed)
+    if step not in steps:
+        steps = (*steps, step)
+    stop = wizard.early_stop(answers) if wizard.DATA in passed else None
+    own = set(wizard.FIELDS[step])
+    hidden = {name: value for name, value in answers.items() if name not in own}
+    context: dict[str, Any] = {
+        "step": step,
+        "steps": steps,
+        "number": steps.index(step) + 1,
+        "form": answers,
+        "hidden": hidden,
+        "passed": ",".join(s for s in wizard.STEPS if s in passed),
+        "errors": errors or {},
+        "error": error,
+        "early_stop": stop,
+        "lookup": lookup,
+        "purposes": PURPOSES,
+        "purpose_labels": PURPOSE_LABELS,
+        "pathway_labels": PATHWAY_LABELS,
+        "today": dt.date.today().isoformat(),
+    }
+    if step == wizard.REVIEW:
+        context["organisations"] = organisations_where(session, viewer, ASSESS)
+    if step == wizard.FTZ:
+        context["jurisdictions"] = sorted(
+            {str(item["jurisdiction"]) for item in service.list_summaries(session)}
+        )
+    return render(request, "dataflow/wizard.html", context, status_code=status_code)
 
 
 @router.get("/", response_class=HTMLResponse)
-def wizard(request: Request, session: DbSession, viewer: Viewer) -> Response:
-    return _wizard(request, session, viewer, {})
+def wizard_start(request: Request, session: DbSession, viewer: Viewer) -> Response:
+    return _wizard(request, session, viewer, wizard.PROCESSOR, {}, set())
+
+
+@router.post("/wizard", response_class=HTMLResponse)
+async def wizard_step(request: Request, session: DbSession, viewer: Viewer) -> Response:
+    """Back, Next or Look up on one step: the answers come and go as form fields."""
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    step = form.get("step", "")
+    if step not in wizard.STEPS:
+        step = wizard.PROCESSOR
+    answers = wizard.answers_from_form(form, step)
+    passed = wizard.passed_from_form(form)
+    try:
+        check_csrf(request, form.get("csrf_token"))
+    except DomainError as exc:
+        return _wizard(
+            request,
+            session,
+            viewer,
+            step,
+            answers,
+            passed,
+            error=exc.detail,
+            status_code=exc.status,
+        )
+    action = form.get("nav", "next")
+    if action == "back":
+        return _wizard(
+            request, session, viewer, wizard.previous_step(step, answers, passed), answers, passed
+        )
+    if action == "lookup" and step == wizard.FTZ:
+        return _ftz_lookup(request, session, viewer, answers, passed)
+    errors = wizard.validate(step, answers)
+    if errors:
+        return _wizard(
+            request, session, viewer, step, answers, passed, errors=errors, status_code=422
+        )
+    passed = passed | {step}
+    return _wizard(
+        request, session, viewer, wizard.next_step(step, answers, passed), answers, passed
+    )
+
+
+def _ftz_lookup(
+    request: Request,
+    session: DbSession,
+    viewer: Any,
+    answers: dict[str, str],
+    passed: set[str],
+) -> Response:
+    """Match the sector and data items against the list in force (shipped or installed), and
+    fill in the answer the match gives unless one was chosen."""
+    items = [item.strip() for item in answers.get("ftz_items", "").split(",") if item.strip()]
+    jurisdiction = answers.get("ftz_jurisdiction", "")
+    errors: dict[str, str] = {}
+    if not jurisdiction:
+        errors["ftz_jurisdiction"] = wizard.N_("Choose the list to look in.")
+    if not items:
+        errors["ftz_items"] = wizard.N_("Name at least one data item or category.")
+    if not answers.get("sector"):
+        errors["ftz_items"] = wizard.N_("Go back and enter the sector: lists are by sector.")
+    if errors:
+        return _wizard(
+            request, session, viewer, wizard.FTZ, answers, passed, errors=errors, status_code=422
+        )
+    try:
+        found = service.match_list(
+            session,
+            jurisdiction=jurisdiction,
+            sector=answers["sector"],
+            data_items=items,
+            as_of=_as_of(answers),
+        )
+    except DomainError as exc:
+        return _wizard(
+            request,
+            session,
+            viewer,
+            wizard.FTZ,
+            answers,
+            passed,
+            error=exc.detail,
+            status_code=exc.status,
+        )
+    answers = {**answers, "ftz_list_match": str(found["result"])}
+    pathways = {row.get("pathway") for row in found["rows"]}
+    if found["result"] == "on_list" and len(pathways) == 1:
+        (pathway,) = pathways
+        if pathway in ("security_assessment", "standard_contract_or_certification"):
+            answers["ftz_list_requirement"] = str(pathway)
+    return _wizard(request, session, viewer, wizard.FTZ, answers, passed, lookup=found)
+
+
+def _as_of(answers: dict[str, str]) -> dt.date:
+    try:
+        return dt.date.fromisoformat(answers.get("as_of", ""))
+    except ValueError:
+        return dt.date.today()
 
 
 @router.post("/assess", response_class=HTMLResponse)
 async def assess(request: Request, session: DbSession, viewer: Viewer) -> Response:
     form, org_id = await _form_with_organisation(request)
+    answers = wizard.answers_from_form(form, wizard.REVIEW)
+    passed = set(wizard.STEPS)
     try:
         check_csrf(request, form.get("csrf_token"))
+        invalid = wizard.first_invalid(answers)
+        if invalid is not None:
+            step, errors = invalid
+            return _wizard(
+                request, session, viewer, step, answers, passed, errors=errors, status_code=422
+            )
         result = service.assess(
             session,
             actor=viewer,
-            request=request_from_form(form),
+            request=request_from_form(wizard.for_request(answers, passed)),
             organisation_id=org_id,
         )
     except DomainError as exc:
         session.rollback()
-        return _wizard(request, session, viewer, form, exc.detail, exc.status)
+        return _wizard(
+            request,
+            session,
+            viewer,
+            wizard.REVIEW,
+            answers,
+            passed,
+            error=exc.detail,
+            status_code=exc.status,
+        )
     notes = [(rule_id, _rule_note(rule_id)) for rule_id in result.unverified]
     return render(
         request,
@@ -154,9 +227,10 @@ async def assess(request: Request, session: DbSession, viewer: Viewer) -> Respon
     )
 
 
-def _rule_note(rule_id: str) -> str:
+def _rule_note(rule_id: str) -> tuple[str, str]:
+    """A rule's note on its unverified reading, in English and Chinese."""
     rule = RULES_BY_ID.get(rule_id)
-    return rule.note if rule is not None else ""
+    return (rule.note, rule.note_zh) if rule is not None else ("", "")
 
 
 @router.get("/assessments/{assessment_id}/pack")
@@ -245,8 +319,8 @@ async def add_transfer(request: Request, session: DbSession, viewer: Viewer) -> 
                 "categories": [
                     c.strip() for c in form.get("categories", "").split(",") if c.strip()
                 ],
-                "individuals": _count(form, "individuals"),
-                "sensitive_individuals": _count(form, "sensitive_individuals"),
+                "individuals": number_field(form, "individuals"),
+                "sensitive_individuals": number_field(form, "sensitive_individuals"),
                 "pathway": form.get("pathway"),
                 "filing_number": form.get("filing_number", "").strip() or None,
             }

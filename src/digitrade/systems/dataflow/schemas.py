@@ -43,6 +43,10 @@ class AssessmentResult(BaseModel):
     deadlines: list[dict[str, Any]]
     rules_version: str
     unverified: list[str] = Field(default_factory=list)
+    unverified_notes: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="For each rule in unverified: rule_id, note and note_zh (its Chinese)",
+    )
     counted_individuals: int = Field(description="This transfer plus earlier ones this year")
     counted_sensitive_individuals: int
     assessment_id: int | None = None

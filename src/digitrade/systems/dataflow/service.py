@@ -338,10 +338,7 @@ def filing_pack(session: Session, *, actor: Principal, assessment_id: int, langu
             personal_information=bool(data.get("personal_information", False)),
             pathway=assessment.pathway,
             decided_on=assessment.as_of,
-            basis_lines=[
-                f"{b['instrument']} {b['article']}: {b['reason']}"
-                for b in assessment.decision.get("basis", [])
-            ],
+            basis_lines=basis_lines(assessment.decision, language),
             language=language,
         )
     )
@@ -350,6 +347,29 @@ def filing_pack(session: Session, *, actor: Principal, assessment_id: int, langu
         for name, content in sorted(documents.items()):
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+def basis_lines(decision: Mapping[str, Any], language: str) -> list[str]:
+    """A saved decision's reasons, then the notes on its unverified readings, as the filing pack
+    prints them: in Chinese for ``zh-Hans`` (English where an older decision lacks a text)."""
+    chinese = language == "zh-Hans"
+    lines = []
+    for b in decision.get("basis", []):
+        if chinese and b.get("reason_zh"):
+            instrument = b.get("instrument_zh") or b["instrument"]
+            article = b.get("article_zh") or b["article"]
+            lines.append(f"{instrument}{article}：{b['reason_zh']}")
+        else:
+            lines.append(f"{b['instrument']} {b['article']}: {b['reason']}")
+    for rule_id in decision.get("unverified", []):
+        rule = rules.RULES_BY_ID.get(rule_id)
+        if rule is None or not rule.note:
+            continue
+        if chinese:
+            lines.append(f"未经核实的解读（{rule_id}）：{rule.note_zh}")
+        else:
+            lines.append(f"Unverified reading ({rule_id}): {rule.note}")
+    return lines
 
 
 # --- shipped reference data: FTZ lists and the data category taxonomy ------------------------

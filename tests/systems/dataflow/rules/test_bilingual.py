@@ -11,11 +11,24 @@ from typing import Any
 
 import pytest
 
-from digitrade.systems.dataflow.rules import RULES, AssessmentRequest, ImportantData, assess
+from digitrade.systems.dataflow.rules import (
+    RULES,
+    RULES_BY_ID,
+    AssessmentRequest,
+    ImportantData,
+    assess,
+    catalogue,
+)
 from digitrade.systems.dataflow.rules import FtzListMatch as M
 from digitrade.systems.dataflow.rules import FtzRequirement as R
 from digitrade.systems.dataflow.rules import Purpose as P
-from digitrade.systems.dataflow.rules.catalogue_zh import OBLIGATIONS_ZH, SUMMARIES_ZH, TERMS_ZH
+from digitrade.systems.dataflow.rules.catalogue_zh import (
+    ARTICLES_ZH,
+    NOTES_ZH,
+    OBLIGATIONS_ZH,
+    SUMMARIES_ZH,
+    TERMS_ZH,
+)
 from digitrade.systems.dataflow.rules.texts import TEMPLATES, article_zh, render
 from tests.systems.dataflow.rules.builders import UNDER_2022_MEASURES, request
 
@@ -135,12 +148,18 @@ ENGLISH_DIGESTS = {
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NUMBER = re.compile(r"\d[\d,]*\d|\d")
-BASIS_KEYS = ["instrument", "article", "reason", "instrument_zh", "reason_zh"]
+BASIS_KEYS = ["instrument", "article", "reason", "instrument_zh", "reason_zh", "article_zh"]
+# Optional keys added after the contract was fixed: left out of the English digest.
+ADDED_KEYS = {"unverified_notes"}
 
 
 def _english(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _english(v) for k, v in value.items() if not k.endswith("_zh")}
+        return {
+            k: _english(v)
+            for k, v in value.items()
+            if not k.endswith("_zh") and k not in ADDED_KEYS
+        }
     if isinstance(value, list):
         return [_english(v) for v in value]
     return value
@@ -186,6 +205,7 @@ def test_english_fields_unchanged(name):
         "deadlines",
         "rules_version",
         "unverified",
+        "unverified_notes",
     ]
     assert all(list(b) == BASIS_KEYS for b in _bases(decision))
     assert all(list(o) == ["code", "text", "basis", "text_zh"] for o in decision["obligations"])
@@ -202,8 +222,14 @@ def test_every_text_has_chinese(name):
         assert _chinese(basis["reason_zh"]), basis
         assert _chinese(basis["instrument_zh"]), basis
         assert basis["instrument_zh"].startswith("《"), basis
+        assert _chinese(basis["article_zh"]), basis
     for item in (*decision["obligations"], *decision["deadlines"]):
         assert _chinese(item["text_zh"]), item
+    notes = decision["unverified_notes"]
+    assert [note["rule_id"] for note in notes] == decision["unverified"]
+    for note in notes:
+        assert note["note"] == RULES_BY_ID[note["rule_id"]].note, note
+        assert _chinese(note["note_zh"]) and "未经核实" in note["note_zh"], note
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -258,3 +284,60 @@ def test_article_references_in_chinese():
     assert article_zh("Art 6") == "第6条"
     assert article_zh("eligibility (适用情形)") == "适用情形"
     assert article_zh("Arts 2, 4") == "Arts 2, 4"
+
+
+# A Chinese article reference: 第五条, 第五条第（一）项, 第七条第二款, or a named part of a text
+# whose article numbers are not recorded (“适用情形”相关条款（条号未记录）).
+ARTICLE_ZH = re.compile(r"(第[〇一二三四五六七八九十百]+条|“[^”]+”)")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule.id for rule in RULES])
+def test_every_rule_cites_its_article_in_chinese(rule):
+    zh = rule.article_zh
+    assert _chinese(zh) and ARTICLE_ZH.search(zh), (rule.id, zh)
+    assert not re.search(r"Art|\d", zh), (rule.id, zh)  # Chinese numerals, no English left
+    basis = rule.cite().as_dict()
+    assert basis["article_zh"] == zh
+    assert basis["instrument_zh"] == rule.instrument.citation_zh
+    assert basis["instrument_zh"].startswith(f"《{rule.instrument.name_zh}》")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule.id for rule in RULES])
+def test_every_note_has_its_chinese_and_unverified_says_so(rule):
+    if not rule.note:
+        assert rule.id not in NOTES_ZH
+        assert rule.verified, f"{rule.id} is unverified without saying why"
+        return
+    assert _chinese(rule.note_zh), rule.id
+    if not rule.verified:
+        assert "未经核实" in rule.note_zh, rule.id
+
+
+def test_instruments_have_their_official_chinese_names():
+    names = {rule.instrument.key: rule.instrument.name_zh for rule in RULES}
+    assert names["provisions-2024"] == "促进和规范数据跨境流动规定"
+    assert names["sa-measures-2022"] == "数据出境安全评估办法"
+    assert names["scc-measures-2023"] == "个人信息出境标准合同办法"
+    assert names["ndsmr-2025"] == "网络数据安全管理条例"
+    assert names["pipl"] == "中华人民共和国个人信息保护法"
+    assert names["certification-measures-2026"] == "个人信息出境认证办法"
+    contract = RULES_BY_ID["cn.provisions.art5-1.contract"].cite().as_dict()
+    assert f"{contract['instrument_zh']}{contract['article_zh']}" == (
+        "《促进和规范数据跨境流动规定》（国家互联网信息办公室令第16号）第五条第（一）项"
+    )
+
+
+@pytest.mark.parametrize("table", ["ARTICLES_ZH", "NOTES_ZH"])
+def test_a_rule_without_its_chinese_reference_is_refused(monkeypatch, table):
+    """The catalogue refuses to load when a rule lacks its Chinese article or note."""
+    texts = dict(getattr(catalogue, table))
+    texts.pop(next(rule.id for rule in RULES if rule.note))
+    monkeypatch.setattr(catalogue, table, texts)
+    with pytest.raises(ValueError, match=table):
+        catalogue._check_chinese_texts()
+
+
+def test_a_chinese_reference_for_no_rule_is_refused(monkeypatch):
+    monkeypatch.setattr(catalogue, "ARTICLES_ZH", {**ARTICLES_ZH, "cn.no-such-rule": "第一条"})
+    with pytest.raises(ValueError, match="unknown"):
+        catalogue._check_chinese_texts()

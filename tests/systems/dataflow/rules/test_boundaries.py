@@ -584,10 +584,11 @@ def test_decision_as_dict_shape():
         "deadlines",
         "rules_version",
         "unverified",
+        "unverified_notes",
     ]
     assert result["pathway"] == "SECURITY_ASSESSMENT"
-    # The English keys are the contract; the ``_zh`` keys are optional Chinese texts.
-    basis_keys = {"instrument", "article", "reason", "instrument_zh", "reason_zh"}
+    # The English keys are the contract; the ``_zh`` keys and ``unverified_notes`` are optional.
+    basis_keys = {"instrument", "article", "reason", "instrument_zh", "reason_zh", "article_zh"}
     assert all(set(b) == basis_keys for b in result["basis"])
     assert all(set(o) == {"code", "text", "basis", "text_zh"} for o in result["obligations"])
     assert all(
@@ -597,6 +598,8 @@ def test_decision_as_dict_shape():
     assert all(set(o["basis"]) == basis_keys for o in result["obligations"])
     assert isinstance(result["rules_version"], str)
     assert all(isinstance(rule_id, str) for rule_id in result["unverified"])
+    assert [n["rule_id"] for n in result["unverified_notes"]] == result["unverified"]
+    assert all(set(n) == {"rule_id", "note", "note_zh"} for n in result["unverified_notes"])
     assert json.loads(json.dumps(result, ensure_ascii=False)) == result
 
 

@@ -16,7 +16,13 @@ from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 
-from digitrade.systems.dataflow.rules.catalogue_zh import OBLIGATIONS_ZH, SUMMARIES_ZH, TERMS_ZH
+from digitrade.systems.dataflow.rules.catalogue_zh import (
+    ARTICLES_ZH,
+    NOTES_ZH,
+    OBLIGATIONS_ZH,
+    SUMMARIES_ZH,
+    TERMS_ZH,
+)
 from digitrade.systems.dataflow.rules.instruments import (
     CERTIFICATION_MEASURES,
     CROSS_BORDER_PROVISIONS,
@@ -132,6 +138,16 @@ class Rule:
         """The summary in English and Chinese (``catalogue_zh``)."""
         return Text(self.summary, SUMMARIES_ZH[self.id])
 
+    @property
+    def article_zh(self) -> str:
+        """The article reference as a Chinese citation writes it (``第五条第（一）项``)."""
+        return ARTICLES_ZH[self.id]
+
+    @property
+    def note_zh(self) -> str:
+        """The note in Chinese; empty when the rule has no note."""
+        return NOTES_ZH.get(self.id, "")
+
     def term_zh(self, term: Term) -> str:
         """The Chinese text of one of this rule's deadlines."""
         return TERMS_ZH[self.id, term.code]
@@ -145,6 +161,7 @@ class Rule:
             text.en,
             self.instrument.citation_zh,
             text.zh,
+            self.article_zh,
         )
 
 
@@ -956,11 +973,15 @@ RULES_BY_ID: Mapping[str, Rule] = MappingProxyType({rule.id: rule for rule in RU
 
 
 def _check_chinese_texts() -> None:
-    """Every rule has its Chinese summary, obligation and deadlines, and no text is orphaned."""
+    """Every rule has its Chinese summary, article, note, obligation and deadlines, and no text
+    is orphaned."""
     obligations = {rule.id for rule in RULES if rule.obligation}
     terms = {(rule.id, term.code) for rule in RULES for term in rule.deadlines}
+    notes = {rule.id for rule in RULES if rule.note}
     for name, have, want in (
         ("SUMMARIES_ZH", set(SUMMARIES_ZH), set(RULES_BY_ID)),
+        ("ARTICLES_ZH", set(ARTICLES_ZH), set(RULES_BY_ID)),
+        ("NOTES_ZH", set(NOTES_ZH), notes),
         ("OBLIGATIONS_ZH", set(OBLIGATIONS_ZH), obligations),
         ("TERMS_ZH", set(TERMS_ZH), terms),
     ):

@@ -251,3 +251,150 @@ TERMS_ZH: Mapping[tuple[str, str], str] = MappingProxyType(
         "有效期届满6个月前重新申请",
     }
 )
+
+# Each rule's article reference as a Chinese citation writes it after the instrument's name
+# (《促进和规范数据跨境流动规定》第五条第（一）项). Where the English reference names a part of a
+# guide or of measures whose article numbers are not recorded, the Chinese says so too.
+ARTICLES_ZH: Mapping[str, str] = MappingProxyType(
+    {
+        "cn.pipl.art38.export": "第三十八条",
+        "cn.scc-guide-2.export-act": "“出境行为”部分",
+        "cn.dsl.art21.core-data": "第二十一条",
+        "sh.lingang.core-data": "“核心数据”分级相关条款（条号未记录）",
+        "cn.sa-measures.art4-1.important-data": "第四条第（一）项",
+        "cn.provisions.art7.important-data": "第二条、第七条第（一）项和第（二）项",
+        "cn.provisions.art5.final-paragraph": "第五条最后一款",
+        "cn.provisions.art6.important-data": "第六条",
+        "cn.sa-measures.art2-4.scope": "第二条、第四条",
+        "cn.provisions.art3.no-personal-or-important-data": "第三条",
+        "cn.provisions.art4.transit": "第四条",
+        "cn.provisions.art5-1.contract": "第五条第（一）项",
+        "cn.provisions.art5-2.hr": "第五条第（二）项",
+        "cn.provisions.art5-3.emergency": "第五条第（三）项",
+        "cn.ndsmr.art35-6.statutory-duty": "第三十五条第（六）项",
+        "cn.provisions.art7-8.exemptions-prevail": "第七条第二款、第八条第二款",
+        "cn.provisions.art6.ftz-list": "第六条",
+        "cn.provisions.art7-1.ciio-outside-ftz-lists": "第七条第（一）项",
+        "sh.ftz-list.ciio-excluded": "“适用范围”部分",
+        "sh.ftz-list.export-report": "“报告”部分（条号未记录）",
+        "cn.sa-measures.art4-2.ciio": "第四条第（二）项",
+        "cn.provisions.art7-1.ciio": "第七条第（一）项",
+        "cn.sa-measures.art4-3.counting": "第四条第（三）项",
+        "cn.provisions.counting": "第五条第（四）项、第七条第（二）项、第八条",
+        "cn.sa-measures.art4-3.volume": "第四条第（三）项",
+        "cn.provisions.art7-2.volume": "第七条第（二）项",
+        "cn.pipl.art38.mechanisms": "第三十八条第一款第（一）项至第（三）项",
+        "cn.scc-measures.art4.conditions": "第四条",
+        "cn.provisions.art8.volume": "第八条",
+        "cn.provisions.art5-4.volume": "第五条第（四）项",
+        "cn.sa-measures.art4-2.processed-volume": "第四条第（二）项",
+        "cn.provisions.art13.processed-volume-displaced": "第十三条",
+        "cn.pipl.art42.restricted-recipients": "第四十二条",
+        "cn.pipl.art39.notice-and-consent": "第三十九条",
+        "cn.pipl.art55-56.pipia": "第五十五条第（四）项、第五十六条",
+        "cn.provisions.art10-11.security-duties": "第十条、第十一条",
+        "cn.sa-measures.art5.self-assessment": "第五条",
+        "cn.sa-measures.art6.declaration": "第六条",
+        "cn.sa-guide-2.materials": "“申报材料”部分",
+        "cn.sa-measures.art9.contract": "第九条",
+        "cn.sa-measures.art12.review-period": "第十二条",
+        "cn.sa-measures.art13.re-review": "第十三条",
+        "cn.sa-measures.art14.validity": "第十四条",
+        "cn.provisions.art9.validity": "第九条",
+        "cn.sa-measures.art14.redeclaration": "第十四条",
+        "cn.sa-guide-3.extension-conditions": "“延长评估结果有效期”部分",
+        "cn.pipl.art38-3.standard-contract": "第三十八条第一款第（三）项",
+        "cn.scc-measures.art6.template": "第六条",
+        "cn.scc-measures.art5.pipia": "第五条",
+        "cn.scc-measures.art7.filing": "第七条",
+        "cn.scc-guide-2.materials": "“备案材料”部分",
+        "cn.scc-guide-2.pipia-recency": "“个人信息保护影响评估”部分",
+        "cn.scc-measures.art8.changes": "第八条",
+        "cn.scc-measures.art4-2.no-splitting": "第四条第二款",
+        "cn.pipl.art38-2.certification": "第三十八条第一款第（二）项",
+        "cn.certification-measures.eligibility": "“适用情形”相关条款（条号未记录）",
+        "cn.certification-measures.validity": "“证书有效期”相关条款（条号未记录）",
+    }
+)
+
+# The Chinese of each rule's note: why a reading is unverified, or where a point comes from.
+NOTES_ZH: Mapping[str, str] = MappingProxyType(
+    {
+        "cn.pipl.art38.export": (
+            "境外远程访问属于数据出境，见于2024年版申报指南和国家网信办2025年10月答记者问；本系统"
+            "对此前的制度作同样理解，但未核对第一版指南（未经核实）。"
+        ),
+        "cn.dsl.art21.core-data": (
+            "《数据安全法》第二十一条对核心数据实行更加严格的管理制度，但并未明文禁止其出境；研究"
+            "资料的判定顺序为阻止出境并上报，临港新片区分类分级管理办法规定核心数据禁止跨境流动。"
+            "本系统据此判定为“禁止”（未经核实的解读）。"
+        ),
+        "sh.lingang.core-data": ("研究资料未记录条号（未经核实）。"),
+        "cn.provisions.art5.final-paragraph": (
+            "该款原文措辞未与官方文本核对（研究资料标注⚠，未经核实）。本系统将其理解为重要数据不"
+            "适用第五条的免予申报情形，这也是研究资料的判定顺序（先判断重要数据，后判断免予申报情"
+            "形）。"
+        ),
+        "cn.provisions.art6.important-data": (
+            "第六条对负面清单外的数据免予申报，未区分重要数据（未经核实的解读）。本系统遵循研究资"
+            "料的判定顺序（先判断重要数据，后判断自由贸易试验区负面清单），将负面清单理解为涵盖所"
+            "属领域的重要数据（上海负面清单涵盖重要数据和个人信息）。"
+        ),
+        "cn.sa-measures.art2-4.scope": (
+            "在《促进和规范数据跨境流动规定》第三条之前并无明文免予申报的规定；本系统将《数据出境"
+            "安全评估办法》（重要数据和个人信息）和《个人信息保护法》第三十八条（个人信息）的适用"
+            "范围理解为其他数据不适用上述机制（未经核实的解读）。"
+        ),
+        "cn.provisions.art6.ftz-list": (
+            "本系统直接采用负面清单匹配结果：匹配程序适用各条目自身的数量标准和评估日生效的清单。"
+            "数据处理者须在自由贸易试验区内注册。"
+        ),
+        "cn.provisions.art7-1.ciio-outside-ftz-lists": (
+            "在上海负面清单（2025年2月8日）发布前，本系统与上海负面清单一致，将关键信息基础设施运"
+            "营者排除在所有自由贸易试验区负面清单之外；未就天津和北京的负面清单进行核实（未经核实"
+            "）。"
+        ),
+        "sh.ftz-list.export-report": (
+            "来源于律师事务所（Hunton）对管理办法的摘要，并非官方文本（未经核实）；研究资料将该报"
+            "告列入免予申报情形的核对清单（“如需”）。本系统对所有依据自由贸易试验区负面清单判定的"
+            "出境均列出该报告义务。"
+        ),
+        "cn.sa-measures.art4-3.counting": (
+            "2022年的申报标准统计个人信息出境的个人数量，不区分是否敏感；请求分别统计非敏感和敏感"
+            "个人信息的个人数量，未说明二者重合部分，因此本系统将二者相加（为不同自然人数量的上限"
+            "，不会少计）（未经核实的解读）。在该制度下，earlier_this_year各字段应当涵盖自上年1月"
+            "1日起的全部期间。"
+        ),
+        "cn.provisions.counting": (
+            "对第二版申报指南的评论认为，依据免予申报情形（第四条、第五条第（一）项至第（三）项）"
+            "出境的个人信息不计入数量标准（研究资料标注⚠，未经核实）。本系统按请求报告的数量统计"
+            "。"
+        ),
+        "cn.provisions.art13.processed-volume-displaced": (
+            "官方未明确表示处理量标准已被取代（研究资料标注⚠，未经核实）；本系统自2024年3月22日起"
+            "不再适用该标准。"
+        ),
+        "cn.sa-measures.art6.declaration": (
+            "条号和材料清单系根据对官方文本的理解，研究资料未记录（未经核实）。"
+        ),
+        "cn.sa-guide-2.materials": ("未见记录表明第三版（2025年6月27日）修改了材料清单。"),
+        "cn.sa-measures.art14.validity": (
+            "2年有效期依据研究资料；提前60个工作日的要求依据对该办法的新闻报道（2022年7月7日）。"
+        ),
+        "cn.sa-guide-3.extension-conditions": (
+            "来源于律师事务所（Hunton）对第三版指南的摘要，未与指南核对（未经核实）。"
+        ),
+        "cn.scc-guide-2.pipia-recency": ("据报道，未与指南核对（研究资料标注⚠，未经核实）。"),
+        "cn.pipl.art38-2.certification": (
+            "研究资料描述了2022年国家市场监督管理总局、国家互联网信息办公室公告及其实施规则，但未"
+            "记录文号和日期。"
+        ),
+        "cn.certification-measures.eligibility": (
+            "内容依据研究资料和国家网信办2025年10月17日发布的信息；条号未记录（未经核实）。"
+        ),
+        "cn.certification-measures.validity": (
+            "3年有效期经国家网信办2025年10月17日发布的信息确认；提前6个月重新申请的要求仅来源于研"
+            "究资料；条号未记录（未经核实）。"
+        ),
+    }
+)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from digitrade.systems.dataflow.rules.catalogue import Rule, Topic
+from digitrade.systems.dataflow.rules.catalogue import RULES_BY_ID, Rule, Topic
 from digitrade.systems.dataflow.rules.model import (
     AssessmentRequest,
     DataProfile,
     Decision,
     Obligation,
     Pathway,
+    UnverifiedNote,
 )
 from digitrade.systems.dataflow.rules.steps import (
     DECISION_ORDER,
@@ -30,13 +31,15 @@ def assess(request: AssessmentRequest, rules: RuleSet | None = None) -> Decision
     step, remarks = _first_verdict(case)
     duties = _duties(case, step)
     cited = (export.rule, *step.rules, *(remark.rule for remark in remarks), *duties.rules)
+    unverified = _unverified(cited)
     return Decision(
         pathway=step.pathway,
         basis=(export.basis, *step.basis, *(remark.basis for remark in remarks)),
         obligations=duties.obligations,
         deadlines=duties.deadlines,
         rules_version=rule_set.version,
-        unverified=_unverified(cited),
+        unverified=unverified,
+        unverified_notes=tuple(_note(RULES_BY_ID[rule_id]) for rule_id in unverified),
     )
 
 
@@ -87,3 +90,7 @@ def _recipient_check(case: Case) -> Duties:
 
 def _unverified(rules: tuple[Rule, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(rule.id for rule in rules if not rule.verified))
+
+
+def _note(rule: Rule) -> UnverifiedNote:
+    return UnverifiedNote(rule.id, rule.note, rule.note_zh)

@@ -162,7 +162,9 @@ class Basis:
     reason: str
     instrument_zh: str = ""
     reason_zh: str = ""
-    """The instrument and the reason in Chinese; the English fields are the contract."""
+    article_zh: str = ""
+    """The instrument, the reason and the article in Chinese; the English fields are the
+    contract."""
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -171,7 +173,21 @@ class Basis:
             "reason": self.reason,
             "instrument_zh": self.instrument_zh,
             "reason_zh": self.reason_zh,
+            "article_zh": self.article_zh,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class UnverifiedNote:
+    """Why a rule a decision relied on is not verified against the official text, in both
+    languages."""
+
+    rule_id: str
+    note: str
+    note_zh: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"rule_id": self.rule_id, "note": self.note, "note_zh": self.note_zh}
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +239,8 @@ class Decision:
     unverified: tuple[str, ...] = ()
     """Ids of the rule records this decision relied on that are not verified against the
     official text (see ``catalogue.RULES_BY_ID`` for each one's note)."""
+    unverified_notes: tuple[UnverifiedNote, ...] = ()
+    """The note of each rule in ``unverified``, in English and Chinese."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -232,4 +250,5 @@ class Decision:
             "deadlines": [deadline.as_dict() for deadline in self.deadlines],
             "rules_version": self.rules_version,
             "unverified": list(self.unverified),
+            "unverified_notes": [note.as_dict() for note in self.unverified_notes],
         }
