@@ -618,9 +618,9 @@ def main() -> None:
             ]
         ],
         notes=[
-            "per order: parse + validate 4 messages once, store, re-match on each arrival, tax, "
-            "quota (rows locked up front), bonded drawdown, receipts, ledger append_many, "
-            "one audit event per batch",
+            "per order: parse + validate 4 messages once, store, match once after its last "
+            "message, tax, quota (rows locked up front), bonded drawdown, receipts and journal "
+            "rows by executemany, ledger append_many, one audit event per batch",
         ],
     )
     if batch_profile:

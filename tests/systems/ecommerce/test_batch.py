@@ -24,7 +24,7 @@ from digitrade.core.db import make_engine, make_session_factory, transaction
 from digitrade.core.errors import DomainError
 from digitrade.core.ledger import service as ledger
 from digitrade.core.migrations import upgrade
-from digitrade.systems.ecommerce import service
+from digitrade.systems.ecommerce import matching, service
 from digitrade.systems.ecommerce.batch import clear_batch
 from digitrade.systems.ecommerce.cli import app, message_files
 from digitrade.systems.ecommerce.identity import check_character
@@ -112,14 +112,18 @@ def prepare(session: Session, stock: int) -> int:
 
 def mixed_set() -> list[tuple[str, bytes]]:
     """Released, pending, rejected then corrected, refused, held (the book runs short), a
-    buyer over the annual limit, a message after release, all shuffled."""
+    buyer over the annual limit, a message after release, all shuffled; orders 13 and 14 are
+    refused with each message sent once (14 never gets its waybill and list), so their early
+    messages are answered from the subsets the batch does not match one by one."""
     messages: list[tuple[str, bytes]] = []
-    for number in range(1, 13):
+    for number in range(1, 15):
         for kind in FOUR:
             if number == 3 and kind == "CEB511":
                 continue  # stays pending
+            if number == 14 and kind in {"CEB511", "CEB621"}:
+                continue  # stays incomplete, refused
             data = copy(kind, number)
-            if number == 4 and kind == "CEB411":
+            if number in {4, 13, 14} and kind == "CEB411":
                 data = wrong_amount(data)  # refused: amounts
             messages.append((f"{number}-{kind}.xml", data))
     # 22 orders of one buyer: 21 fit in the annual limit, the 22nd is refused.
@@ -184,13 +188,52 @@ def test_the_batch_gives_what_one_message_at_a_time_gives(factories):
     statuses = [order["status"] for order in got["orders"].values()]
     assert statuses.count("pending") == 1
     assert statuses.count("held") == 2  # 33 complete: one over the limit, 30 released, 2 held
-    assert statuses.count("rejected") == 1
+    assert statuses.count("rejected") == 3  # over the limit; orders 13 and 14
+    # Order 14: its first message waited, the second (order and payment disagree) was refused.
+    refused = got["orders"]["SYN202501000014"]["receipts"]
+    assert [status for _, status, _, _ in refused] == ["120", "100"]
     assert statuses.count("released") == 30
     assert got["lots"] == {(BOOK, "SKU-FC-50G"): 0}
     assert got["quotas"][(buyer(99), 2025)] <= Decimal(26000)
     summary = result.summary(len(messages))
     assert summary["messages"] == len(messages) - 2
     assert (summary["released"], summary["held"], summary["pending"]) == (30, 2, 1)
+
+
+def test_an_order_whose_messages_each_come_once_is_matched_once(factories, monkeypatch):
+    _, factory = factories
+    with transaction(factory) as session:
+        org = prepare(session, 100)
+    messages = [(f"{n}-{kind}", copy(kind, n)) for n in range(1, 6) for kind in FOUR]
+    messages.append(("6-CEB311", copy("CEB311", 6)))
+    messages.append(("6-CEB411", wrong_amount(copy("CEB411", 6))))
+    random.Random(3).shuffle(messages)
+    calls: list[int] = []
+    check_orders = matching.check_orders
+
+    def counted(*args: Any, **kwargs: Any) -> matching.MatchResult:
+        calls.append(1)
+        return check_orders(*args, **kwargs)
+
+    monkeypatch.setattr(matching, "check_orders", counted)
+    with transaction(factory) as session:
+        result = clear_batch(session, actor=ACTOR, organisation_id=org, messages=messages)
+    # Five clean orders matched once each; order 6, refused, once more for its first message.
+    assert len(calls) == 7
+    assert sorted(result.statuses.values()) == ["rejected"] + ["released"] * 5
+    with transaction(factory, write=False) as session:
+        infos = [
+            (receipt.request_type, receipt.status, receipt.info)
+            for receipt in session.scalars(
+                select(ClearanceReceipt)
+                .join(ClearanceOrder, ClearanceOrder.id == ClearanceReceipt.order_id)
+                .where(ClearanceOrder.order_no == "SYN202501000006")
+                .order_by(ClearanceReceipt.id)
+            )
+        ]
+    assert [status for _, status, _ in infos] == ["120", "100"]
+    assert infos[0][2].startswith("accepted; waiting for ")
+    assert infos[1][2].startswith("refused: amounts: ")
 
 
 def test_a_batch_split_over_transactions_still_meets_counterparts(factories):

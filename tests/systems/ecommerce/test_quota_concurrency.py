@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from digitrade.core.auth.models import Organisation
@@ -18,7 +18,13 @@ from digitrade.core.db import make_engine, make_session_factory, transaction
 from digitrade.core.ledger import service as ledger
 from digitrade.core.migrations import upgrade
 from digitrade.systems.ecommerce import service
-from digitrade.systems.ecommerce.models import BuyerQuota, ClearanceOrder
+from digitrade.systems.ecommerce.batch import clear_batch
+from digitrade.systems.ecommerce.models import (
+    BondedLot,
+    BondedMovement,
+    BuyerQuota,
+    ClearanceOrder,
+)
 from digitrade.systems.ecommerce.schemas import BondedReceive, CatalogueItemWrite
 from tests.core.ledger.conftest import KEK, PREFIX
 from tests.support import throwaway_database
@@ -84,9 +90,9 @@ def _numbered(message_type: str, index: int) -> bytes:
     )
 
 
-@fixtures
-def test_concurrent_orders_of_one_buyer_release_only_up_to_the_limit(factory):
-    orders = 25  # 21 x 1,220 = 25,620 fits in 26,000; a 22nd would not
+def _three_of_each(factory: sessionmaker[Session], orders: int) -> int:
+    """An organisation with the catalogue item, stock, and ``orders`` orders of one buyer each
+    waiting for its CEB621; returns the organisation id."""
     with transaction(factory) as session:
         ledger.ensure_log(session, name="platform", kek=KEK, origin_prefix=PREFIX)
         organisation = Organisation(
@@ -120,6 +126,13 @@ def test_concurrent_orders_of_one_buyer_release_only_up_to_the_limit(factory):
                 service.submit_message(
                     session, actor=ACTOR, organisation_id=org, data=_numbered(message_type, index)
                 )
+    return org
+
+
+@fixtures
+def test_concurrent_orders_of_one_buyer_release_only_up_to_the_limit(factory):
+    orders = 25  # 21 x 1,220 = 25,620 fits in 26,000; a 22nd would not
+    org = _three_of_each(factory, orders)
 
     def last_message(index: int) -> None:
         with transaction(factory) as session:
@@ -134,3 +147,45 @@ def test_concurrent_orders_of_one_buyer_release_only_up_to_the_limit(factory):
     assert statuses.count("released") == 21
     assert statuses.count("rejected") == 4
     assert total == 21 * DUTIABLE
+
+
+@fixtures
+def test_concurrent_batches_and_messages_of_one_buyer_stay_within_the_limit(factory):
+    """Five batches of five lists each and five single lists, all at once; the buyer's quota row
+    does not exist yet, so the batches also race to create it."""
+    org = _three_of_each(factory, 30)
+
+    def work(index: int) -> None:
+        with transaction(factory) as session:
+            if index < 5:
+                result = clear_batch(
+                    session,
+                    actor=ACTOR,
+                    organisation_id=org,
+                    messages=[
+                        (f"{n}", _numbered("CEB621", n)) for n in range(5 * index, 5 * index + 5)
+                    ],
+                )
+                assert result.errors == []
+            else:
+                service.submit_message(
+                    session, actor=ACTOR, organisation_id=org, data=_numbered("CEB621", 20 + index)
+                )
+
+    assert run_together(10, work) == []
+    with transaction(factory, write=False) as session:
+        statuses = list(session.scalars(select(ClearanceOrder.status)))
+        total = session.scalar(select(BuyerQuota.total).where(BuyerQuota.buyer_id == VALID_BUYER))
+        quota_rows = session.scalars(select(BuyerQuota)).all()
+        lot = session.scalars(select(BondedLot)).one()
+        journal = session.scalar(select(func.sum(BondedMovement.quantity)))
+        releases = session.scalar(
+            select(func.count(BondedMovement.id)).where(BondedMovement.kind == "release")
+        )
+    assert statuses.count("released") == 21
+    assert statuses.count("rejected") == 9
+    assert total == 21 * DUTIABLE
+    assert len(quota_rows) == 1
+    # Two units per released order, none for a refused one; the journal agrees with the book.
+    assert lot.quantity == journal == 1000 - 2 * 21
+    assert releases == 21

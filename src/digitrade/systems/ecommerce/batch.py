@@ -1,18 +1,25 @@
 """Clearing many CEB messages in one transaction (the ``ecommerce clear`` command's path).
 
 The checks are the single-message path's own (``service._recheck``: three-order matching, tax
-from the catalogue, the annual quota, the bonded book), run after each message of an order in
-the order given, so every order ends with the same status, checks, tax and receipts as if its
-messages had been sent one by one. What the batch saves is the database work around them:
+from the catalogue, the annual quota, the bonded book), and every order ends with the same
+status, checks, tax, receipts, quota and book as if its messages had been sent one by one. What
+the batch saves:
 
 - each message is read and validated once; stored messages of orders begun earlier are parsed
   from the per-process cache, the batch's own never again;
-- the batch's orders are read (and locked) in one query per 500, the new ones inserted together;
+- an order whose batch messages each have a role of their own, replacing nothing stored, is
+  checked once, after the last of them, at that message's place in the batch (so quota and book
+  are taken in the same order as one by one); its earlier messages are answered from the subsets
+  they completed (``_matched_once``). Any other order is re-checked after each of its messages;
+- the batch's orders are read (and locked) in one query per 500, the new ones inserted together
+  with one executemany;
 - the quota rows of every buyer named by the batch, and the bonded-CBEC lots of every book and
   item its inventory lists name, are locked up front in a fixed order (buyer and year; book and
-  item), and missing quota rows inserted together; changes are written by one flush at the end;
-- releases are anchored in the ledger with one ``append_many``, receipts inserted together, and
-  one audit event records the batch.
+  item), the missing quota rows inserted with one executemany; quota, lot and order changes are
+  written by one flush at the end;
+- releases are anchored in the ledger with one ``append_many``; receipts and the lots' journal
+  rows are inserted with one executemany each; one audit event records the batch with each
+  release (order, ledger index, amounts, bonded drawdown), and every order keeps its receipts.
 
 A message that cannot be read, or that would change an order already released, is reported with
 its name and the others go on. Services flush, never commit.
@@ -23,27 +30,32 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Table, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from digitrade.core import audit
 from digitrade.core.auth.principal import Principal
+from digitrade.core.db import insert_rows, utcnow
 from digitrade.core.errors import DomainError
 from digitrade.core.ledger import service as ledger
 from digitrade.systems.ecommerce import matching, service
+from digitrade.systems.ecommerce.ceb.codes import CustomsStatus
 from digitrade.systems.ecommerce.ceb.model import Document
 from digitrade.systems.ecommerce.ceb.validation import parse_timestamp
 from digitrade.systems.ecommerce.models import (
     BondedLot,
+    BondedMovement,
     BuyerQuota,
     CatalogueItem,
     ClearanceOrder,
     ClearanceReceipt,
 )
 from digitrade.systems.ecommerce.permissions import DECLARE
+from digitrade.systems.ecommerce.schemas import ROLES
 
 CHUNK = 500
 STATUSES = ("released", "pending", "accepted", "rejected", "held", "returned")
@@ -95,13 +107,44 @@ class BatchBook:
         self.lots: dict[tuple[str, str], BondedLot] = {}
         self._catalogue: dict[str, dict[str, Any]] | None = None
         self._locked_lots: set[tuple[str, str]] = set()
+        # Journal rows of the releases from preloaded lots, inserted together by ``write``.
+        self.movements: list[dict[str, Any]] = []
 
     # Preloading -------------------------------------------------------------------------------
 
     def lock_quotas(self, keys: set[tuple[str, int]]) -> None:
-        """Lock (creating when missing) the quota rows of ``keys``, sorted by buyer and year."""
+        """Lock (creating when missing) the quota rows of ``keys``, sorted by buyer and year:
+        one locked read per buyer and year, the missing rows inserted with one executemany."""
         ordered = sorted(keys)
-        for chunk in _chunks(ordered):
+        self._read_quotas(ordered)
+        missing = [key for key in ordered if key not in self.quotas]
+        if not missing:
+            return
+        now = utcnow()
+        try:
+            with self.session.begin_nested():
+                _insert(
+                    self.session,
+                    BuyerQuota.__table__,  # type: ignore[arg-type]
+                    [
+                        {
+                            "buyer_id": buyer,
+                            "year": year,
+                            "total": Decimal(0),
+                            "updated_at": now,
+                        }
+                        for buyer, year in missing
+                    ],
+                )
+        except IntegrityError:
+            # Another transaction created some first: take them one at a time, as it committed.
+            for buyer, year in missing:
+                self.quotas[(buyer, year)] = service.lock_quota(self.session, buyer, year)
+            return
+        self._read_quotas(missing)
+
+    def _read_quotas(self, keys: list[tuple[str, int]]) -> None:
+        for chunk in _chunks(keys):
             rows = self.session.scalars(
                 select(BuyerQuota)
                 .where(tuple_(BuyerQuota.buyer_id, BuyerQuota.year).in_(chunk))
@@ -109,22 +152,6 @@ class BatchBook:
                 .with_for_update()
             )
             self.quotas.update({(row.buyer_id, row.year): row for row in rows})
-        missing = [key for key in ordered if key not in self.quotas]
-        if not missing:
-            return
-        created = [
-            BuyerQuota(buyer_id=buyer, year=year, total=Decimal(0)) for buyer, year in missing
-        ]
-        try:
-            with self.session.begin_nested():
-                self.session.add_all(created)
-                self.session.flush()
-        except IntegrityError:
-            # Another transaction created some first: take them one at a time, as it committed.
-            for buyer, year in missing:
-                self.quotas[(buyer, year)] = service.lock_quota(self.session, buyer, year)
-            return
-        self.quotas.update({(row.buyer_id, row.year): row for row in created})
 
     def lock_lots(self, keys: set[tuple[str, str]]) -> None:
         """Lock the bonded-CBEC lots of ``keys`` (book, item), sorted; missing lots stay absent
@@ -186,16 +213,50 @@ class BatchBook:
                     book_no, item_no, service.BONDED_CBEC, on_hand, totals[item_no]
                 )
             lots.append(lot)
-        for lot in lots:
-            service._move(
-                self.session,
-                actor,
-                lot,
-                service.RELEASE,
-                -totals[lot.item_no],
-                reference=reference,
-                order_no=order_no,
+        now = utcnow()
+        subject = actor.subject[:100]
+        for lot in lots:  # service._move's change and journal row, written by ``write``
+            quantity = -totals[lot.item_no]
+            lot.quantity = lot.quantity + quantity
+            self.movements.append(
+                {
+                    "lot_id": lot.id,
+                    "kind": service.RELEASE,
+                    "quantity": quantity,
+                    "reference": reference,
+                    "order_no": order_no,
+                    "peer_lot_id": None,
+                    "note": None,
+                    "actor": subject,
+                    "created_at": now,
+                }
             )
+
+    def write(self) -> None:
+        """Insert the journal rows collected (after the lots' own changes are flushed)."""
+        _insert(self.session, BondedMovement.__table__, self.movements)  # type: ignore[arg-type]
+        self.movements = []
+
+
+def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """``insert_rows`` of column-value dicts (all with the same keys), converted to driver form
+    by each column's type (JSON, UTC datetimes)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    dialect = session.connection().dialect
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+    ]
+    converted = [(at, processor) for at, processor in enumerate(processors) if processor]
+    pick = itemgetter(*columns)
+    values: list[tuple[Any, ...]] = []
+    for row in rows:
+        value = list(pick(row)) if len(columns) > 1 else [pick(row)]
+        for at, processor in converted:
+            value[at] = processor(value[at])
+        values.append(tuple(value))
+    insert_rows(session, table, columns, values)
 
 
 @dataclass
@@ -211,10 +272,42 @@ class _Parsed:
 def _lock_orders(
     session: Session, organisation_id: int, order_nos: set[str]
 ) -> dict[str, ClearanceOrder]:
-    """The batch's orders, locked, sorted by number; the missing ones created together."""
+    """The batch's orders, locked, sorted by number; the missing ones inserted together."""
     ordered = sorted(order_nos)
+    rows = _read_orders(session, organisation_id, ordered)
+    missing = [number for number in ordered if number not in rows]
+    if not missing:
+        return rows
+    now = utcnow()
+    try:
+        with session.begin_nested():
+            _insert(
+                session,
+                ClearanceOrder.__table__,  # type: ignore[arg-type]
+                [
+                    {
+                        "organisation_id": organisation_id,
+                        "order_no": number,
+                        "status": matching.ClearanceStatus.PENDING.value,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for number in missing
+                ],
+            )
+    except IntegrityError:
+        for number in missing:
+            rows[number] = service._lock_order(session, organisation_id, number)
+        return rows
+    rows.update(_read_orders(session, organisation_id, missing))
+    return rows
+
+
+def _read_orders(
+    session: Session, organisation_id: int, order_nos: list[str]
+) -> dict[str, ClearanceOrder]:
     rows: dict[str, ClearanceOrder] = {}
-    for chunk in _chunks(ordered):
+    for chunk in _chunks(order_nos):
         found = session.scalars(
             select(ClearanceOrder)
             .where(
@@ -225,26 +318,6 @@ def _lock_orders(
             .with_for_update()
         )
         rows.update({row.order_no: row for row in found})
-    missing = [number for number in ordered if number not in rows]
-    if not missing:
-        return rows
-    created = [
-        ClearanceOrder(
-            organisation_id=organisation_id,
-            order_no=number,
-            status=matching.ClearanceStatus.PENDING.value,
-        )
-        for number in missing
-    ]
-    try:
-        with session.begin_nested():
-            session.add_all(created)
-            session.flush()
-    except IntegrityError:
-        for number in missing:
-            rows[number] = service._lock_order(session, organisation_id, number)
-        return rows
-    rows.update({row.order_no: row for row in created})
     return rows
 
 
@@ -254,6 +327,67 @@ def _buyer_year(order: Document | None) -> tuple[str, int] | None:
     declared = parse_timestamp(order.head.text("appTime"))
     buyer = order.head.text("buyerIdNumber")
     return (buyer, declared.year) if declared is not None and buyer else None
+
+
+def _matched_once(
+    parsed: Sequence[_Parsed],
+    rows: dict[str, ClearanceOrder],
+    documents: dict[str, dict[str, Document | None]],
+) -> set[str]:
+    """The orders whose batch messages can be matched once, after the last of them: each role
+    arrives at most once and replaces nothing stored, so every earlier state of the order is a
+    subset of its last one.
+
+    Matching a subset finds no more disagreements than matching the whole (each check compares
+    the messages present, and the fee source of the limits check is compared by the freight
+    check); with no failed check at the end, each earlier message was answered "accepted;
+    waiting for ...". A partial set touches no quota or lot, so nothing else depends on when it
+    is checked. Any other order is re-checked after each of its messages, as one by one."""
+    roles: dict[str, list[str]] = {}
+    for item in parsed:
+        roles.setdefault(item.order_no, []).append(item.role)
+    return {
+        order_no
+        for order_no, arrived in roles.items()
+        if len(arrived) > 1
+        and len(set(arrived)) == len(arrived)
+        and rows[order_no].status not in service._DONE
+        and all(documents[order_no][role] is None for role in arrived)
+    }
+
+
+def _partial_answer(
+    row: ClearanceOrder, item: _Parsed, present: dict[str, Document | None]
+) -> dict[str, Any]:
+    """The receipt ``service.receipt_rows`` gives a message whose order was still incomplete
+    (``present`` are its messages then): refused with the failing checks, or waiting."""
+    failed = any(
+        check.get("passed") is False for check in (row.match_result or {}).get("checks", [])
+    )
+    match = None
+    if failed:  # the subset may fail too: match it as the single path did
+        match = matching.check_orders(
+            present[matching.ORDER],
+            present[matching.PAYMENT],
+            present[matching.WAYBILL],
+            present[matching.INVENTORY],
+        )
+    if match is not None and match.status is matching.ClearanceStatus.REJECTED:
+        return service.receipt_values(
+            row,
+            item.role,
+            item.document,
+            CustomsStatus.REJECTED.value,
+            service.refusal(match.as_dict(), None),
+        )
+    missing = [role for role in ROLES if present[role] is None]
+    return service.receipt_values(
+        row,
+        item.role,
+        item.document,
+        CustomsStatus.ACCEPTED.value,
+        "accepted; waiting for " + ", ".join(service.REQUEST_TYPE[r] for r in missing),
+    )
 
 
 def clear_batch(
@@ -307,10 +441,15 @@ def clear_batch(
     book.lock_quotas(quota_keys)
     book.lock_lots(lot_keys)
 
-    receipts: list[ClearanceReceipt] = []
+    once = _matched_once(parsed, rows, documents)
+    last_arrival = {item.order_no: index for index, item in enumerate(parsed)}
+    # The receipts answering each message, in arrival order; a message of an order matched once
+    # holds its place until the order's last message of the batch is checked.
+    answers: list[list[dict[str, Any]]] = []
+    waiting: dict[str, list[tuple[int, _Parsed, dict[str, Document | None]]]] = {}
     released: list[ClearanceOrder] = []
     replaced = 0
-    for item in parsed:
+    for index, item in enumerate(parsed):
         row = rows[item.order_no]
         if row.status in service._DONE:
             result.errors.append({"file": item.name, "error": service._already_done(row).detail})
@@ -318,21 +457,35 @@ def clear_batch(
         order_documents = documents[item.order_no]
         replaced += service._store(row, item.role, item.text, item.document)
         order_documents[item.role] = item.document
+        result.messages += 1
+        result.order_numbers[row.id] = row.order_no
+        if item.order_no in once and index != last_arrival[item.order_no]:
+            waiting.setdefault(item.order_no, []).append(
+                (len(answers), item, dict(order_documents))
+            )
+            answers.append([])
+            result.statuses[row.id] = row.status
+            continue
         done = service._recheck(session, actor, row, order_documents, book)
-        receipts.extend(
-            service.receipts_for(row, item.role, item.document, order_documents, released=done)
+        answers.append(
+            service.receipt_rows(row, item.role, item.document, order_documents, released=done)
         )
+        for place, earlier, present in waiting.pop(item.order_no, []):
+            answers[place] = [_partial_answer(row, earlier, present)]
         if done:
             released.append(row)
-        result.messages += 1
         result.statuses[row.id] = row.status
-        result.order_numbers[row.id] = row.order_no
     anchored = ledger.append_many(session, [service.release_entry(actor, row) for row in released])
     for row, entry in zip(released, anchored, strict=True):
         row.ledger_index = entry.index
         row.leaf_hash = entry.leaf_hash
-    session.add_all(receipts)
     session.flush()
+    _insert(
+        session,
+        ClearanceReceipt.__table__,  # type: ignore[arg-type]
+        [receipt for answer in answers for receipt in answer],
+    )
+    book.write()
     counts = dict.fromkeys(STATUSES, 0)
     for status in result.statuses.values():
         counts[status] += 1

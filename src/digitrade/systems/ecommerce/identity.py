@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 _SHAPE = re.compile(r"[1-9][0-9]{16}[0-9X]")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -15,6 +16,7 @@ def check_character(first_17: str) -> str:
     return _CHECK_CHARACTERS[total % 11]
 
 
+@lru_cache(maxsize=8192)  # an order's buyer is checked in three messages and again in matching
 def identity_number_problem(number: str) -> str | None:
     """Why ``number`` is not a well-formed resident ID number, or None when it is.
 

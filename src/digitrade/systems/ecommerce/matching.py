@@ -171,12 +171,19 @@ def _disagreement(field: str, values: dict[str, str]) -> str | None:
 def _compare_fields(orders: OrderSet, fields: Iterable[tuple[str, dict[str, str]]]) -> list[str]:
     """Compare, for each label, the named field of each role that is present."""
     problems = []
+    heads = {
+        role: head.by_name
+        for role in (ORDER, PAYMENT, WAYBILL, INVENTORY)
+        if (head := orders.head(role)) is not None
+    }
     for label, field_by_role in fields:
-        values = {}
-        for role, field in field_by_role.items():
-            head = orders.head(role)
-            if head is not None:
-                values[role] = head.text(field)
+        values = {
+            role: heads[role].get(field) or ""
+            for role, field in field_by_role.items()
+            if role in heads
+        }
+        if len(set(values.values())) <= 1:
+            continue
         problem = _disagreement(label, values)
         if problem:
             problems.append(problem)

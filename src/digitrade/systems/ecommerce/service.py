@@ -644,6 +644,37 @@ def _receipt_keys(receipt_type: str) -> tuple[str, ...]:
     return tuple(f.name for f in SPECS[receipt_type].head_fields if f.name not in _RESULT_FIELDS)
 
 
+def receipt_values(
+    row: ClearanceOrder,
+    role: str,
+    document: Document,
+    status: str,
+    info: str,
+    *,
+    assigned: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The column values of the receipt answering ``document`` (a ``ClearanceReceipt`` row)."""
+    request_type = REQUEST_TYPE[role]
+    receipt_type = RECEIPT_FOR[request_type]
+    head = document.head
+    keys = {}
+    for name in _receipt_keys(receipt_type):
+        value = (assigned or {}).get(name) or head.get(name)
+        if value:
+            keys[name] = value
+    return {
+        "order_id": row.id,
+        "request_type": request_type,
+        "receipt_type": receipt_type,
+        "request_guid": (head.text("guid") or "")[:36],
+        "guid": str(uuid.uuid4()).upper(),
+        "status": status,
+        "info": info[:1000],
+        "keys": keys,
+        "created_at": utcnow(),
+    }
+
+
 def _receipt(
     row: ClearanceOrder,
     role: str,
@@ -653,28 +684,10 @@ def _receipt(
     *,
     assigned: dict[str, str] | None = None,
 ) -> ClearanceReceipt:
-    request_type = REQUEST_TYPE[role]
-    receipt_type = RECEIPT_FOR[request_type]
-    head = document.head
-    keys = {}
-    for name in _receipt_keys(receipt_type):
-        value = (assigned or {}).get(name) or head.get(name)
-        if value:
-            keys[name] = value
-    return ClearanceReceipt(
-        order_id=row.id,
-        request_type=request_type,
-        receipt_type=receipt_type,
-        request_guid=(head.text("guid") or "")[:36],
-        guid=str(uuid.uuid4()).upper(),
-        status=status,
-        info=info[:1000],
-        keys=keys,
-        created_at=utcnow(),
-    )
+    return ClearanceReceipt(**receipt_values(row, role, document, status, info, assigned=assigned))
 
 
-def _refusal(match: dict[str, Any] | None, assessment: dict[str, Any] | None) -> str:
+def refusal(match: dict[str, Any] | None, assessment: dict[str, Any] | None) -> str:
     failed = [
         f"{check['name']}: {check.get('detail') or 'failed'}"
         for check in (match or {}).get("checks", [])
@@ -724,31 +737,54 @@ def receipts_for(
 ) -> list[ClearanceReceipt]:
     """The receipts answering one message: 100 refused (the failing checks) or 120 accepted
     (pending, held or matched), and on release the inventory list's CEB622 with 800."""
+    return [
+        ClearanceReceipt(**values)
+        for values in receipt_rows(row, role, document, documents, released=released)
+    ]
+
+
+def receipt_rows(
+    row: ClearanceOrder,
+    role: str,
+    document: Document,
+    documents: dict[str, Document | None],
+    *,
+    released: bool,
+) -> list[dict[str, Any]]:
+    """``receipts_for`` as column values, for bulk inserts."""
     if row.status == matching.ClearanceStatus.REJECTED.value:
         return [
-            _receipt(
+            receipt_values(
                 row,
                 role,
                 document,
                 CustomsStatus.REJECTED.value,
-                _refusal(row.match_result, row.assessment),
+                refusal(row.match_result, row.assessment),
             )
         ]
     receipts = [
-        _receipt(row, role, document, CustomsStatus.ACCEPTED.value, _receipt_info(row, documents))
+        receipt_values(
+            row, role, document, CustomsStatus.ACCEPTED.value, _receipt_info(row, documents)
+        )
     ]
     if released:
-        receipts.append(_release_receipt(row, documents))
+        receipts.append(release_receipt_values(row, documents))
     return receipts
 
 
 def _release_receipt(
     row: ClearanceOrder, documents: dict[str, Document | None]
 ) -> ClearanceReceipt:
+    return ClearanceReceipt(**release_receipt_values(row, documents))
+
+
+def release_receipt_values(
+    row: ClearanceOrder, documents: dict[str, Document | None]
+) -> dict[str, Any]:
     inventory = documents[matching.INVENTORY]
     assert inventory is not None
     tax_total = (row.assessment or {}).get("tax_total", "0.00")
-    return _receipt(
+    return receipt_values(
         row,
         matching.INVENTORY,
         inventory,

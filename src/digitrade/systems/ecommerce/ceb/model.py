@@ -8,6 +8,7 @@ whitespace removed; an empty element reads as "".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -31,6 +32,11 @@ class Record:
 
     def get(self, name: str) -> str | None:
         return self._index.get(name)
+
+    @property
+    def by_name(self) -> Mapping[str, str]:
+        """Each field's first value by name (read only): for loops that look up many fields."""
+        return self._index
 
     def text(self, name: str) -> str:
         return self.get(name) or ""

@@ -30,11 +30,22 @@ def read_message(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> CebMessa
     return message_from_element(parse_xml(data, max_bytes=max_bytes))
 
 
+_SPLIT: dict[str, tuple[str, str]] = {}
+
+
 def _split(tag: object) -> tuple[str, str]:
+    """(namespace, local name) of an element tag; comments and instructions give ("", "").
+
+    Tags repeat across messages, so each is split once per process (the table is bounded)."""
     if not isinstance(tag, str):
         return "", ""
-    qname = etree.QName(tag)
-    return qname.namespace or "", qname.localname
+    found = _SPLIT.get(tag)
+    if found is None:
+        qname = etree.QName(tag)
+        found = (qname.namespace or "", qname.localname)
+        if len(_SPLIT) < 4096:
+            _SPLIT[tag] = found
+    return found
 
 
 def message_from_element(root: etree._Element) -> CebMessage:
@@ -105,18 +116,30 @@ def _document(
     return Document(head, tuple(lines))
 
 
+_CEB_TAG = f"{{{CEB_NAMESPACE}}}"
+
+
 def _record(element: etree._Element, path: str, issues: list[Issue]) -> Record:
+    prefix, cut = _CEB_TAG, len(_CEB_TAG)
+    children = [(child.tag, child.text, len(child)) for child in element]
     fields: list[tuple[str, str]] = []
-    for child in element:
-        namespace, name = _split(child.tag)
+    for tag, text, size in children:
+        if size or not isinstance(tag, str) or not tag.startswith(prefix):
+            break
+        fields.append((tag[cut:], text.strip() if text else ""))
+    else:  # only CEB fields holding text: the common case, read in one pass
+        return Record(_split(element.tag)[1], tuple(fields))
+    found: list[tuple[str, str]] = []
+    for tag, text, size in children:
+        namespace, name = _split(tag)
         if not name:
             continue
         if namespace != CEB_NAMESPACE:
             issues.append(_unexpected(f"{path}.{name}", f"{name} is not in the CEB namespace"))
             continue
-        if len(child):
+        if size:
             issues.append(_unexpected(f"{path}.{name}", f"{name} must hold text, not elements"))
             continue
-        fields.append((name, (child.text or "").strip()))
+        found.append((name, text.strip() if text else ""))
     _, name = _split(element.tag)
-    return Record(name, tuple(fields))
+    return Record(name, tuple(found))

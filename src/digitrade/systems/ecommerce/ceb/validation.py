@@ -137,18 +137,98 @@ def validate_document(document: Document, spec: MessageSpec, prefix: str) -> lis
     return issues
 
 
+Checker = Callable[[str], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledRecord:
+    """The rules of one record layout, prepared once: field positions and one checker a field."""
+
+    positions: dict[str, int]
+    rules: tuple[tuple[str, bool, Checker], ...]
+    # Field-name sequences already seen in order, without repeats or unknown names.
+    clean_layouts: set[tuple[str, ...]]
+
+
+_COMPILED: dict[int, tuple[Sequence[FieldSpec], _CompiledRecord]] = {}
+_CLEAN_LAYOUTS_MAX = 256
+
+
+def _checker(spec: FieldSpec) -> Checker:
+    """A check of one value: a cheap test first, the sentence of ``_value_problem`` on failure."""
+    codes_allowed, max_length, pattern = spec.codes, spec.max_length, spec.pattern
+    kinds: dict[Kind, Callable[[str], object]] = {
+        Kind.NUMBER: _NUMBER.fullmatch,
+        Kind.INTEGER: _INTEGER.fullmatch,
+        Kind.TIMESTAMP: parse_timestamp,
+        Kind.DAY: parse_day,
+    }
+    kind_ok = kinds.get(spec.kind)
+    if spec.kind is Kind.RECEIPT_TIME:
+        return lambda value: _value_problem(spec, value)
+
+    def check(value: str) -> str | None:
+        if (
+            (codes_allowed is None or value in codes_allowed)
+            and (max_length is None or len(value) <= max_length)
+            and (pattern is None or pattern.fullmatch(value))
+            and (kind_ok is None or kind_ok(value))
+        ):
+            return None
+        return _value_problem(spec, value)
+
+    return check
+
+
+def _compiled(fields: Sequence[FieldSpec]) -> _CompiledRecord:
+    entry = _COMPILED.get(id(fields))
+    if entry is not None and entry[0] is fields:
+        return entry[1]
+    compiled = _CompiledRecord(
+        positions={spec.name: position for position, spec in enumerate(fields)},
+        rules=tuple((spec.name, spec.required, _checker(spec)) for spec in fields),
+        clean_layouts=set(),
+    )
+    if isinstance(fields, tuple):  # the specs' own tuples live as long as the process
+        _COMPILED[id(fields)] = (fields, compiled)
+    return compiled
+
+
 def check_record(record: Record, fields: Sequence[FieldSpec], path: str) -> list[Issue]:
+    compiled = _compiled(fields)
     issues: list[Issue] = []
-    known = {spec.name: position for position, spec in enumerate(fields)}
+    layout = tuple(name for name, _value in record.fields)
+    if layout not in compiled.clean_layouts:
+        issues.extend(_layout_issues(layout, compiled.positions, path))
+        if not issues and len(compiled.clean_layouts) < _CLEAN_LAYOUTS_MAX:
+            compiled.clean_layouts.add(layout)
+    get = record.by_name.get
+    for name, required, check in compiled.rules:
+        value = get(name)
+        if not value:
+            if required:
+                issues.append(
+                    Issue(f"{path}.{name}", "is required" if value is None else "must not be empty")
+                )
+            continue
+        problem = check(value)
+        if problem is not None:
+            issues.append(Issue(f"{path}.{name}", problem))
+    return issues
+
+
+def _layout_issues(layout: tuple[str, ...], positions: dict[str, int], path: str) -> list[Issue]:
+    """Repeated fields (errors), unknown and out-of-order fields (warnings)."""
+    issues: list[Issue] = []
     seen: set[str] = set()
     last_position = -1
     last_name = ""
-    for name, _value in record.fields:
+    for name in layout:
         if name in seen:
             issues.append(Issue(f"{path}.{name}", "appears more than once"))
             continue
         seen.add(name)
-        position = known.get(name)
+        position = positions.get(name)
         if position is None:
             issues.append(
                 Issue(f"{path}.{name}", "is not a field of this record", Severity.WARNING)
@@ -160,14 +240,6 @@ def check_record(record: Record, fields: Sequence[FieldSpec], path: str) -> list
             )
         else:
             last_position, last_name = position, name
-    for spec in fields:
-        value = record.get(spec.name)
-        where = f"{path}.{spec.name}"
-        if value is None or value == "":
-            if spec.required:
-                issues.append(Issue(where, "is required" if value is None else "must not be empty"))
-            continue
-        issues.extend(_check_value(spec, value, where))
     return issues
 
 
