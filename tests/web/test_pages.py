@@ -211,3 +211,12 @@ def test_page_mutations_refuse_anonymous_and_wrong_roles(client, db, world, api_
         db.scalar(select(func.count()).select_from(ApiKey)),
         db.scalar(select(func.count()).select_from(AuditEvent)),
     ) == before
+
+
+def test_language_switch_keeps_the_query(client):
+    """Switching language keeps what the page was showing (filters, a chosen economy)."""
+    page = client.get("/?economy=CHN&definition=unctad")
+    assert 'href="?economy=CHN&amp;definition=unctad&amp;lang=zh-Hans"' in page.text
+    switched = client.get("/?economy=CHN&definition=unctad&lang=zh-Hans")
+    assert switched.headers["content-language"] == "zh-Hans"
+    assert 'href="?economy=CHN&amp;definition=unctad&amp;lang=en"' in switched.text

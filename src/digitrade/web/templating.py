@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -61,6 +62,13 @@ def gettext_for(request: Request) -> Any:
     return translations(request_language(request)).gettext
 
 
+def language_href(request: Request, code: str) -> str:
+    """The same page in another language: the query string kept, only ``lang`` replaced (a
+    dashboard's chosen economy or a filtered list survives the switch)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return "?" + urlencode([*params, ("lang", code)])
+
+
 def render(
     request: Request,
     template: str,
@@ -77,6 +85,7 @@ def render(
         "csrf_token": csrf_token(request),
         "principal": principal,
         "systems": platform(request).systems,
+        "language_href": lambda code: language_href(request, code),
         **(context or {}),
     }
     html = tmpl.render(values)
