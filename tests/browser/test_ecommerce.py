@@ -1,6 +1,7 @@
 """Cross-border e-commerce clearance in a real browser: the demo's synthetic order released on the
 board, its order page with the tax computed line by line, a return that gives the buyer's annual
-quota back, the parcel screening form, and the board in Chinese.
+quota back, the parcel screening form, and the board, an order's checks and a screening in
+Chinese.
 
 The live server holds the e-commerce demo: the Lin-gang demo enterprise acting as the platform,
 with the synthetic CEB set (order, payment, waybill, inventory list) released and a second order
@@ -92,6 +93,26 @@ def test_board_in_chinese(platform_page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.locator("#main-nav a[aria-current=page]")).to_have_text("跨境电商通关")
     expect(page.get_by_test_id("status-pending")).to_contain_text(PENDING)
+
+
+def test_order_and_screening_explained_in_chinese(platform_page: Page) -> None:
+    page = platform_page
+    page.goto("/ecommerce/?lang=zh-Hans")
+    # Released, or returned when the return test ran first: its checks are the same.
+    page.get_by_role("link", name=RELEASED).first.click()
+    checks = page.get_by_test_id("checks")
+    expect(checks).to_contain_text("清单的订购人即订单的订购人")
+    expect(checks).to_contain_text("单次交易限值")
+    expect(checks).not_to_contain_text("the payer is the buyer")
+    page.goto("/ecommerce/screen")
+    page.locator("#ship_date").fill("2026-03-01")
+    page.locator("#item1_kind").select_option("lithium_metal_battery")
+    page.locator("#item1_configuration").select_option("standalone")
+    page.locator("#item1_lithium_grams").fill("0.5")
+    page.locator("form:has(#ship_date) button[type=submit]").click()
+    expect(page.get_by_test_id("item-result")).to_contain_text(
+        "单独运输的锂金属电池（锂含量 0.5 g）：第9类，仅限货机（包装说明 PI 968）"
+    )
 
 
 def test_the_four_messages_uploaded_on_the_board_release_an_order(

@@ -161,7 +161,7 @@ def test_check_orders_releases_the_synthetic_set(run, tmp_path):
     body = json.loads(result.stdout)
     assert {"released", "status", "checks"} <= set(body)
     assert body["released"] is True and body["status"] == "released"
-    assert all(set(check) == {"name", "passed", "detail"} for check in body["checks"])
+    assert all(set(check) == {"name", "passed", "detail", "detail_zh"} for check in body["checks"])
 
 
 @fixtures

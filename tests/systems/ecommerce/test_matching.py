@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -19,6 +20,7 @@ from digitrade.systems.ecommerce.matching import (
 from tests.systems.ecommerce.support import fixtures, synthetic_bytes
 
 pytestmark = fixtures
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 REGISTERED = frozenset({f"310000000{n}" for n in range(1, 7)})
 FULL_CONTEXT = MatchingContext(
@@ -77,7 +79,7 @@ def test_synthetic_set_is_released():
 def test_contract():
     out = run().as_dict()
     assert {"released", "status", "checks"} <= out.keys()
-    assert set(out["checks"][0]) == {"name", "passed", "detail"}
+    assert set(out["checks"][0]) == {"name", "passed", "detail", "detail_zh"}
 
 
 def test_without_reference_data_the_list_is_accepted_not_released():
@@ -277,6 +279,7 @@ def test_each_check_catches_its_mismatch(check, tampering, says):
     failed = [c for c in result.checks if c.passed is False]
     assert check in {c.name for c in failed}, result.as_dict()
     assert says in by_name(result)[check].detail
+    assert CHINESE.search(by_name(result)[check].detail_zh), by_name(result)[check]
     assert result.as_dict()["status"] == "rejected"
 
 

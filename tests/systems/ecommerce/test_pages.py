@@ -316,3 +316,114 @@ def test_bonded_page_lists_lots_movements_and_runs_a_stock_take(client, world, d
 def test_bonded_page_needs_an_account(client, world):
     response = client.get("/ecommerce/bonded", follow_redirects=False)
     assert response.status_code in (302, 303, 307)
+
+
+# The engines' sentences in Chinese ------------------------------------------------------------
+
+
+def test_order_page_in_chinese_shows_the_checks_in_chinese(client, world, demo_orders):
+    _, orders = demo_orders
+    sign_in(client, "viewer@a.example")
+    url = f"/ecommerce/orders/{orders[demo.SYNTHETIC_ORDER].id}"
+    chinese = client.get(f"{url}?lang=zh-Hans").text
+    assert "清单的订购人即订单的订购人，居民身份证号码格式正确" in chinese
+    assert "完税价格 1220.00，年度累计交易额 1220.00" in chinese
+    assert "高档化妆品：每克人民币 12.00 元 &gt;= 人民币 10 元" in chinese
+    assert "the list&#39;s buyer is the order&#39;s buyer" not in chinese
+    english = client.get(f"{url}?lang=en").text
+    assert "the list&#39;s buyer is the order&#39;s buyer" in english
+    assert "清单的订购人" not in english
+    pending = client.get(f"/ecommerce/orders/{orders[demo.PENDING_ORDER].id}?lang=zh-Hans").text
+    assert "等待运单（CEB511）" in pending
+
+
+def test_board_and_held_order_in_chinese(client, db, world, demo_orders):
+    for kind in ("CEB311", "CEB411", "CEB511", "CEB621"):
+        data = demo.renumbered(synthetic_bytes(kind), "SYN202501010005", "PAY202501010005")
+        if kind == "CEB411":
+            data = data.replace(b">1501.32<", b">1500.00<")
+        submit_message(db, actor=world.owner, organisation_id=world.org_a, data=data)
+    for kind in ("CEB311", "CEB411", "CEB511", "CEB621"):
+        data = demo.renumbered(synthetic_bytes(kind), "SYN202501010006", "PAY202501010006")
+        data = data.replace(b"<ceb:emsNo>T2200W000001<", b"<ceb:emsNo>T2200W000009<")
+        submit_message(db, actor=world.owner, organisation_id=world.org_a, data=data)
+    db.commit()
+    sign_in(client, "viewer@a.example")
+    board = client.get("/ecommerce/?lang=zh-Hans").text
+    rejected = board.split('data-testid="status-rejected"')[1].split("</section>")[0]
+    assert "支付金额不一致：订单 1501.32，支付单 1500.00" in rejected
+    held = db.scalars(
+        select(ClearanceOrder).where(ClearanceOrder.order_no == "SYN202501010006")
+    ).one()
+    page = client.get(f"/ecommerce/orders/{held.id}?lang=zh-Hans").text
+    hold = page.split('data-testid="hold"')[1].split("</div>")[0]
+    assert "账册 T2200W000009" in hold and "现有库存 0" in hold and "不能出库 2" in hold
+
+
+def test_return_decision_in_chinese(client, db, world, demo_orders):
+    _, orders = demo_orders
+    order_id = orders[demo.SYNTHETIC_ORDER].id
+    sign_in(client, "owner@a.example")
+    url = f"/ecommerce/orders/{order_id}"
+    client.get(f"{url}?lang=zh-Hans")  # the language is remembered
+    token = csrf_of(client, url)
+    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    late = (today + dt.timedelta(days=40)).isoformat()
+    refused = client.post(
+        f"{url}/returns",
+        data={"csrf_token": token, "application_date": late, "goods_category": "cosmetics"},
+    )
+    decision = refused.text.split('data-testid="return-decision"')[1].split("</div>")[0]
+    assert "于放行后第 40 日申请；退货应在放行之日起 30 日内申请" in decision
+    assert "退货商品尚未运抵" in decision
+    assert "applied on day" not in decision
+    db.expire_all()
+    assert db.get(ClearanceOrder, order_id).status == "released"
+
+
+def test_screening_page_in_chinese(client):
+    client.get("/ecommerce/screen?lang=zh-Hans")
+    token = csrf_of(client, "/ecommerce/screen")
+    form = {
+        "csrf_token": token,
+        "ship_date": "2026-03-01",
+        "channel": "cargo",
+        "item1_kind": "lithium_ion_battery",
+        "item1_configuration": "standalone",
+        "item1_watt_hours": "20",
+        "item1_state_of_charge": "25",
+        "item1_quantity": "1",
+    }
+    chinese = client.post("/ecommerce/screen", data=form)
+    assert chinese.status_code == 200, chinese.text
+    assert "单独运输的锂离子电池（20 Wh）：第9类，仅限货机（包装说明 PI 965）" in chinese.text
+    client.get("/ecommerce/screen?lang=en")
+    english = client.post(
+        "/ecommerce/screen", data={**form, "csrf_token": csrf_of(client, "/ecommerce/screen")}
+    )
+    assert "lithium ion battery of 20 Wh alone: Class 9, cargo aircraft only" in english.text
+    assert "单独运输" not in english.text
+
+
+def test_an_invalid_upload_is_explained_in_chinese(client, world):
+    sign_in(client, "owner@a.example")
+    data = synthetic_bytes("CEB311").replace(
+        b"<ceb:goodsValue>1200.00<", b"<ceb:goodsValue>1100.00<"
+    )
+    for language, says in (
+        ("zh-Hans", "报文有错误"),
+        ("en", "the message has errors"),
+    ):
+        client.get(f"/ecommerce/?lang={language}")
+        response = client.post(
+            "/ecommerce/messages",
+            data={"csrf_token": csrf_of(client, "/ecommerce/"), "organisation_id": world.org_a},
+            files={"file": ("m.xml", data, "application/xml")},
+        )
+        assert response.status_code == 422, response.text
+        error = response.text.split('role="alert"')[1].split("</div>")[0]
+        assert says in error
+        if language == "zh-Hans":
+            assert (
+                "商品价格 goodsValue 1100.00 不等于 OrderList 总价 totalPrice 之和 1200.00" in error
+            )

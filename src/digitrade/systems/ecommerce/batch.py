@@ -435,7 +435,7 @@ def clear_batch(
             if inventory.head.text("tradeMode") != service.BONDED_MODE:
                 continue
             lines = service.bonded_lines(inventory)
-            if not isinstance(lines, str):
+            if isinstance(lines, tuple):
                 lot_keys.update((lines[0], item_no) for item_no in lines[1])
     book = BatchBook(session, organisation_id)
     book.lock_quotas(quota_keys)

@@ -45,6 +45,7 @@ from enum import StrEnum
 from typing import Any
 
 from digitrade.core.errors import validation_error
+from digitrade.core.text import Text
 from digitrade.systems.ecommerce.fields import (
     as_object,
     bool_field,
@@ -56,6 +57,7 @@ from digitrade.systems.ecommerce.fields import (
     reject_unknown,
 )
 from digitrade.systems.ecommerce.outcome import Reason
+from digitrade.systems.ecommerce.texts import render
 
 
 class Kind(StrEnum):
@@ -408,51 +410,55 @@ def screen_item(item: ParcelItem, edition: Edition, channel: Channel) -> Screeni
     return screening
 
 
+def _cell_or_battery(item: ParcelItem) -> Text:
+    return render("dg.cell" if item.cell else "dg.battery")
+
+
+def _relation(packed_with: bool) -> Text:
+    return render("dg.packed_with" if packed_with else "dg.contained_in")
+
+
 def _lithium_ion(item: ParcelItem, edition: Edition) -> Screening:
     assert item.watt_hours is not None and item.configuration is not None
     limit = ION_CELL_WH if item.cell else ION_BATTERY_WH
     over = item.watt_hours > limit
-    what = f"{'cell' if item.cell else 'battery'} of {item.watt_hours} Wh"
+    what = render("dg.ion_what", kind=_cell_or_battery(item), wh=item.watt_hours)
     if item.configuration is Configuration.STANDALONE:
         screening = Screening(
             "UN3480",
             "965",
             "IA" if over else "IB",
             passenger_aircraft=False,
-            reasons=(Reason("pi965", f"lithium ion {what} alone: Class 9, cargo aircraft only"),),
+            reasons=(Reason.of("pi965", "dg.pi965", what=what),),
         )
         return _standalone_soc(item, screening)
     pi = "966" if item.configuration is Configuration.PACKED_WITH else "967"
     section = "I" if over else "II"
-    relation = "packed with" if pi == "966" else "contained in"
+    relation = _relation(pi == "966")
     screening = Screening(
         "UN3481",
         pi,
         section,
-        reasons=(Reason(f"pi{pi}", f"lithium ion {what} {relation} equipment: Section {section}"),),
+        reasons=(
+            Reason.of(
+                f"pi{pi}", "dg.ion_with_equipment", what=what, relation=relation, section=section
+            ),
+        ),
     )
     if pi == "966":
         screening = _spares(item, edition, screening)
         return _packed_soc(item, edition, screening)
     if item.state_of_charge is not None and item.state_of_charge > MAX_STATE_OF_CHARGE:
-        screening = screening.note(
-            Reason("soc_recommended", "a state of charge of at most 30% is recommended (PI 967)")
-        )
+        screening = screening.note(Reason.of("soc_recommended", "dg.soc_recommended_967"))
     return screening
 
 
 def _standalone_soc(item: ParcelItem, screening: Screening) -> Screening:
     if item.state_of_charge is None:
-        return screening.refuse(
-            Reason("soc_undeclared", "PI 965 needs a state of charge of at most 30%: declare it")
-        )
+        return screening.refuse(Reason.of("soc_undeclared", "dg.soc_undeclared"))
     if item.state_of_charge > MAX_STATE_OF_CHARGE:
         return screening.refuse(
-            Reason(
-                "soc_over_30",
-                f"state of charge {item.state_of_charge}% exceeds 30%; only with State of Origin "
-                "and State of Operator approval",
-            )
+            Reason.of("soc_over_30", "dg.soc_over_30", soc=item.state_of_charge)
         )
     return screening
 
@@ -465,22 +471,16 @@ def _packed_soc(item: ParcelItem, edition: Edition, screening: Screening) -> Scr
     compliant = item.state_of_charge is not None and item.state_of_charge <= MAX_STATE_OF_CHARGE
     if compliant:
         return screening
-    shown = "undeclared" if item.state_of_charge is None else f"{item.state_of_charge}%"
+    shown = (
+        render("dg.soc_undeclared_word")
+        if item.state_of_charge is None
+        else Text.same(f"{item.state_of_charge}%")
+    )
     if rule is SocRule.REQUIRED:
         return screening.refuse(
-            Reason(
-                "soc_over_30",
-                f"state of charge {shown}: at most 30% is mandatory for batteries over 2.7 Wh "
-                f"packed with equipment from 1 January 2026 ({edition.name})",
-            )
+            Reason.of("soc_over_30", "dg.soc_packed_required", shown=shown, edition=edition.name)
         )
-    return screening.note(
-        Reason(
-            "soc_recommended",
-            f"state of charge {shown}: at most 30% is recommended in 2025 and mandatory from "
-            "1 January 2026",
-        )
-    )
+    return screening.note(Reason.of("soc_recommended", "dg.soc_packed_recommended", shown=shown))
 
 
 def _spares(item: ParcelItem, edition: Edition, screening: Screening) -> Screening:
@@ -488,11 +488,14 @@ def _spares(item: ParcelItem, edition: Edition, screening: Screening) -> Screeni
     if not edition.spares_limit or item.quantity <= allowed:
         return screening
     return screening.refuse(
-        Reason(
+        Reason.of(
             "too_many_spares",
-            f"{item.quantity} batteries packed with equipment that needs "
-            f"{item.batteries_required}: at most {allowed} (those needed plus {SPARES} spares, "
-            f"{edition.name})",
+            "dg.too_many_spares",
+            quantity=item.quantity,
+            required=item.batteries_required,
+            allowed=allowed,
+            spares=SPARES,
+            edition=edition.name,
         )
     )
 
@@ -501,24 +504,26 @@ def _lithium_metal(item: ParcelItem, edition: Edition) -> Screening:
     assert item.lithium_grams is not None and item.configuration is not None
     limit = METAL_CELL_G if item.cell else METAL_BATTERY_G
     over = item.lithium_grams > limit
-    what = f"{'cell' if item.cell else 'battery'} of {item.lithium_grams} g lithium"
+    what = render("dg.metal_what", kind=_cell_or_battery(item), grams=item.lithium_grams)
     if item.configuration is Configuration.STANDALONE:
         return Screening(
             "UN3090",
             "968",
             "IA" if over else "IB",
             passenger_aircraft=False,
-            reasons=(Reason("pi968", f"lithium metal {what} alone: Class 9, cargo aircraft only"),),
+            reasons=(Reason.of("pi968", "dg.pi968", what=what),),
         )
     pi = "969" if item.configuration is Configuration.PACKED_WITH else "970"
     section = "I" if over else "II"
-    relation = "packed with" if pi == "969" else "contained in"
+    relation = _relation(pi == "969")
     screening = Screening(
         "UN3091",
         pi,
         section,
         reasons=(
-            Reason(f"pi{pi}", f"lithium metal {what} {relation} equipment: Section {section}"),
+            Reason.of(
+                f"pi{pi}", "dg.metal_with_equipment", what=what, relation=relation, section=section
+            ),
         ),
     )
     return _spares(item, edition, screening) if pi == "969" else screening
@@ -529,34 +534,23 @@ def _magnetized(item: ParcelItem, edition: Edition) -> Screening:
     if item.field_strength_2_1m < MAGNET_LIMIT:
         return Screening(
             reasons=(
-                Reason(
+                Reason.of(
                     "magnet_not_restricted",
-                    f"{item.field_strength_2_1m} A/m at 2.1 m is below 0.418 A/m: not restricted",
+                    "dg.magnet_not_restricted",
+                    strength=item.field_strength_2_1m,
                 ),
             )
         )
     screening = Screening(
         "UN2807",
         "953",
-        reasons=(
-            Reason(
-                "pi953", f"{item.field_strength_2_1m} A/m at 2.1 m: magnetized material, Class 9"
-            ),
-        ),
+        reasons=(Reason.of("pi953", "dg.pi953", strength=item.field_strength_2_1m),),
     )
     if item.field_strength_4_6m is None:
-        return screening.refuse(
-            Reason(
-                "magnet_4_6m_unknown",
-                "measure the field at 4.6 m: at 0.418 A/m or more it is forbidden",
-            )
-        )
+        return screening.refuse(Reason.of("magnet_4_6m_unknown", "dg.magnet_4_6m_unknown"))
     if item.field_strength_4_6m >= MAGNET_LIMIT:
         return screening.refuse(
-            Reason(
-                "magnet_forbidden",
-                f"{item.field_strength_4_6m} A/m at 4.6 m: forbidden unless approved",
-            )
+            Reason.of("magnet_forbidden", "dg.magnet_forbidden", strength=item.field_strength_4_6m)
         )
     return screening
 
@@ -574,18 +568,11 @@ def _perfume(item: ParcelItem, edition: Edition) -> Screening:
     group = _flammable_group(item.flash_point_c)
     if group is None:
         return Screening(
-            reasons=(
-                Reason(
-                    "not_flammable",
-                    f"flash point {item.flash_point_c} °C is above 60 °C: not restricted",
-                ),
-            )
+            reasons=(Reason.of("not_flammable", "dg.not_flammable", flash=item.flash_point_c),)
         )
     screening = flammable_screening(group, item.volume_ml, item.volume_ml * item.quantity)
     if item.flash_point_c is None:
-        screening = screening.note(
-            Reason("flash_point_assumed", "no flash point declared: taken as ethanol-based, PG II")
-        )
+        screening = screening.note(Reason.of("flash_point_assumed", "dg.flash_point_assumed"))
     return screening
 
 
@@ -607,16 +594,11 @@ def flammable_screening(group: FlammableLimits, inner_ml: Decimal, total_ml: Dec
         cargo_aircraft=cargo,
         excepted_quantity=excepted,
         limited_quantity=limited,
-        reasons=(
-            Reason(
-                "un1266",
-                f"perfumery products, Class 3 PG {group.packing_group}: {total_ml} ml in all",
-            ),
-        ),
+        reasons=(Reason.of("un1266", "dg.un1266", group=group.packing_group, total=total_ml),),
     )
     if not cargo:
         return screening.refuse(
-            Reason("over_quantity", f"{total_ml} ml exceeds the {group.cargo_ml} ml cargo limit")
+            Reason.of("over_quantity", "dg.over_quantity", total=total_ml, limit=group.cargo_ml)
         )
     return screening
 
@@ -627,18 +609,14 @@ def _aerosol(item: ParcelItem, edition: Edition) -> Screening:
         "UN1950",
         "203",
         limited_quantity="Y203",
-        reasons=(Reason("un1950", "aerosols, Division 2.1: no excepted quantity (E0)"),),
+        reasons=(Reason.of("un1950", "dg.un1950"),),
     )
     if item.volume_ml > AEROSOL_MAX_ML:
         return screening.refuse(
-            Reason("not_an_aerosol", f"{item.volume_ml} ml exceeds the 1 L capacity of an aerosol")
+            Reason.of("not_an_aerosol", "dg.not_an_aerosol", volume=item.volume_ml)
         )
     if item.gross_grams is None:
-        return screening.note(
-            Reason(
-                "mass_not_checked", "no gross mass given: the 30/75/150 kg limits were not checked"
-            )
-        )
+        return screening.note(Reason.of("mass_not_checked", "dg.mass_not_checked"))
     total = item.gross_grams * item.quantity
     return replace(
         screening,
@@ -649,7 +627,7 @@ def _aerosol(item: ParcelItem, edition: Edition) -> Screening:
 
 
 def _other(item: ParcelItem, edition: Edition) -> Screening:
-    return Screening(reasons=(Reason("not_screened", "not a dangerous good screened here"),))
+    return Screening(reasons=(Reason.of("not_screened", "dg.not_screened"),))
 
 
 _SCREENERS = {
@@ -672,13 +650,7 @@ def _mail_rule(item: ParcelItem, screening: Screening) -> Screening:
     )
     if allowed:
         return screening
-    return screening.refuse(
-        Reason(
-            "not_by_mail",
-            "mail carries only lithium batteries installed in equipment within the Section II "
-            "thresholds (SPB/CAAC 2014)",
-        )
-    )
+    return screening.refuse(Reason.of("not_by_mail", "dg.not_by_mail"))
 
 
 def screen_parcel(
@@ -687,13 +659,9 @@ def screen_parcel(
     """Every item must fly on the aircraft type, and perfume quantities add up across items."""
     reasons: list[Reason] = []
     if request.ship_date > EDITIONS[-1].effective_until:
-        reasons.append(
-            Reason(
-                "edition_assumed", f"no edition after {edition.name} is modelled; it was applied"
-            )
-        )
+        reasons.append(Reason.of("edition_assumed", "dg.edition_assumed", edition=edition.name))
     reasons.extend(
-        Reason("item_refused", f"item {index} is refused")
+        Reason.of("item_refused", "dg.item_refused", index=index)
         for index, item in enumerate(items)
         if item.refused
     )
@@ -709,10 +677,11 @@ def screen_parcel(
         lost = _lost_options(combined, passenger, cargo, excepted, limited)
         if lost:
             reasons.append(
-                Reason(
+                Reason.of(
                     "perfume_total",
-                    f"the perfume of PG {group.packing_group} together is too much for "
-                    f"{', '.join(lost)}",
+                    "dg.perfume_total",
+                    group=group.packing_group,
+                    lost=Text.join(lost, ", ", "、"),
                 )
             )
         passenger = passenger and combined.passenger_aircraft
@@ -742,16 +711,16 @@ def _lost_options(
     cargo: bool,
     excepted: list[str | None],
     limited: list[str | None],
-) -> list[str]:
+) -> list[Text]:
     lost = []
     if all(excepted) and combined.excepted_quantity is None:
-        lost.append("an excepted quantity")
+        lost.append(render("dg.lost.excepted"))
     if all(limited) and combined.limited_quantity is None:
-        lost.append("a limited quantity")
+        lost.append(render("dg.lost.limited"))
     if passenger and not combined.passenger_aircraft:
-        lost.append("passenger aircraft")
+        lost.append(render("dg.lost.passenger"))
     if cargo and not combined.cargo_aircraft:
-        lost.append("cargo aircraft")
+        lost.append(render("dg.lost.cargo"))
     return lost
 
 

@@ -37,13 +37,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from digitrade.core.errors import ValidationFailed, validation_error
+from digitrade.core.errors import validation_error
+from digitrade.core.text import Text
 from digitrade.systems.ecommerce.ceb.codes import CustomsStatus
 from digitrade.systems.ecommerce.ceb.model import CebMessage, Document, Record
 from digitrade.systems.ecommerce.ceb.validation import parse_timestamp
-from digitrade.systems.ecommerce.identity import identity_number_problem
+from digitrade.systems.ecommerce.identity import identity_problem
 from digitrade.systems.ecommerce.money import format_money, round_money
-from digitrade.systems.ecommerce.tax.limits import regime_on
+from digitrade.systems.ecommerce.tax.limits import REGIMES, regime_on
+from digitrade.systems.ecommerce.texts import render
 
 ORDER, PAYMENT, WAYBILL, INVENTORY = "order", "payment", "waybill", "inventory"
 ROLE_MESSAGE = {ORDER: "CEB311", PAYMENT: "CEB411", WAYBILL: "CEB511", INVENTORY: "CEB621"}
@@ -59,8 +61,23 @@ _ENTERPRISE_FIELDS = (
 )
 
 
-def _label(role: str) -> str:
-    return f"{role} ({ROLE_MESSAGE[role]})"
+# How each role reads in a detail: the English keeps the role's own name.
+ROLE_TEXT: dict[str, Text] = {
+    ORDER: Text(ORDER, "订单"),
+    PAYMENT: Text(PAYMENT, "支付单"),
+    WAYBILL: Text(WAYBILL, "运单"),
+    INVENTORY: Text(INVENTORY, "清单"),
+    "list": Text("list", "清单"),
+}
+
+
+def _role(role: str | Text) -> Text:
+    return role if isinstance(role, Text) else ROLE_TEXT.get(role, Text.same(role))
+
+
+def _label(role: str) -> Text:
+    name = _role(role)
+    return Text(f"{name.en} ({ROLE_MESSAGE[role]})", f"{name.zh}（{ROLE_MESSAGE[role]}）")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +139,22 @@ class CheckResult:
     name: str
     passed: bool | None
     detail: str
+    detail_zh: str
     waiting: bool = False  # passed is None because a counterpart has not arrived
 
+    @classmethod
+    def of(
+        cls, name: str, passed: bool | None, text: Text, *, waiting: bool = False
+    ) -> CheckResult:
+        return cls(name, passed, text.en, text.zh, waiting)
+
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "passed": self.passed, "detail": self.detail}
+        return {
+            "name": self.name,
+            "passed": self.passed,
+            "detail": self.detail,
+            "detail_zh": self.detail_zh,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,24 +180,35 @@ class MatchResult:
         }
 
 
-def _outcome(name: str, problems: list[str], waiting: list[str], passed_detail: str) -> CheckResult:
+def _outcome(
+    name: str, problems: list[Text], waiting: list[str], passed_detail: Text
+) -> CheckResult:
     if problems:
-        return CheckResult(name, False, "; ".join(problems))
+        return CheckResult.of(name, False, Text.join(problems))
     if waiting:
-        labels = ", ".join(_label(role) for role in waiting)
-        return CheckResult(name, None, f"waiting for the {labels}", waiting=True)
-    return CheckResult(name, True, passed_detail)
+        labels = Text.join((_label(role) for role in waiting), ", ", "、")
+        return CheckResult.of(name, None, render("match.waiting", labels=labels), waiting=True)
+    return CheckResult.of(name, True, passed_detail)
 
 
-def _disagreement(field: str, values: dict[str, str]) -> str | None:
+_NOTHING = Text("", "")
+
+
+def _shown(role: str | Text, value: str | Text) -> Text:
+    return render("match.value", role=_role(role), value=value or render("match.empty"))
+
+
+def _disagreement(field: str | Text, values: dict[str, str]) -> Text | None:
     """A sentence when the roles' values of ``field`` are not all equal."""
     if len(set(values.values())) <= 1:
         return None
-    shown = ", ".join(f"{role} {value or '(empty)'}" for role, value in values.items())
-    return f"{field} differs: {shown}"
+    shown = Text.join((_shown(role, value) for role, value in values.items()), ", ", "，")
+    return render("match.differs", field=field, shown=shown)
 
 
-def _compare_fields(orders: OrderSet, fields: Iterable[tuple[str, dict[str, str]]]) -> list[str]:
+def _compare_fields(
+    orders: OrderSet, fields: Iterable[tuple[str | Text, dict[str, str]]]
+) -> list[Text]:
     """Compare, for each label, the named field of each role that is present."""
     problems = []
     heads = {
@@ -191,18 +231,21 @@ def _compare_fields(orders: OrderSet, fields: Iterable[tuple[str, dict[str, str]
 
 
 def _money_disagreement(
-    label: str,
-    expected_role: str,
+    label: str | Text,
+    expected_role: str | Text,
     expected: Decimal,
-    role: str,
+    role: str | Text,
     actual: Decimal,
     tolerance: Tolerance,
-) -> str | None:
+) -> Text | None:
     if tolerance.agrees(expected, actual):
         return None
-    return (
-        f"{label} differs: {expected_role} {format_money(expected)}, {role} {format_money(actual)}"
+    shown = Text.join(
+        [_shown(expected_role, format_money(expected)), _shown(role, format_money(actual))],
+        ", ",
+        "，",
     )
+    return render("match.differs", field=label, shown=shown)
 
 
 def _amount(record: Record, field: str) -> Decimal:
@@ -225,10 +268,7 @@ def check_keys(orders: OrderSet, context: MatchingContext) -> CheckResult:
             ("logisticsCode", {WAYBILL: "logisticsCode", INVENTORY: "logisticsCode"}),
         ],
     )
-    detail = (
-        "orderNo and ebpCode link the order, payment and list; logisticsNo and logisticsCode "
-        "link the waybill and list"
-    )
+    detail = render("match.keys.passed")
     return _outcome("keys", problems, orders.missing(ORDER, PAYMENT, WAYBILL, INVENTORY), detail)
 
 
@@ -245,14 +285,14 @@ def check_buyer_identity(orders: OrderSet, context: MatchingContext) -> CheckRes
     )
     order = orders.head(ORDER)
     if order is not None:
-        problem = identity_number_problem(order.text("buyerIdNumber"))
+        problem = identity_problem(order.text("buyerIdNumber"))
         if problem is not None:
-            problems.append(f"buyerIdNumber {problem}")
+            problems.append(render("match.buyer_id", problem=problem))
     return _outcome(
         "buyer_identity",
         problems,
         orders.missing(ORDER, INVENTORY),
-        "the list's buyer is the order's buyer, with a well-formed resident ID number",
+        render("match.buyer_identity.passed"),
     )
 
 
@@ -260,16 +300,19 @@ def check_payer_identity(orders: OrderSet, context: MatchingContext) -> CheckRes
     problems = _compare_fields(
         orders,
         [
-            ("identity type", {ORDER: "buyerIdType", PAYMENT: "payerIdType"}),
-            ("identity number", {ORDER: "buyerIdNumber", PAYMENT: "payerIdNumber"}),
-            ("name", {ORDER: "buyerName", PAYMENT: "payerName"}),
+            (Text("identity type", "证件类型"), {ORDER: "buyerIdType", PAYMENT: "payerIdType"}),
+            (
+                Text("identity number", "证件号码"),
+                {ORDER: "buyerIdNumber", PAYMENT: "payerIdNumber"},
+            ),
+            (Text("name", "姓名"), {ORDER: "buyerName", PAYMENT: "payerName"}),
         ],
     )
     return _outcome(
         "payer_identity",
         problems,
         orders.missing(ORDER, PAYMENT),
-        "the payer is the buyer: same name and identity number",
+        render("match.payer_identity.passed"),
     )
 
 
@@ -277,7 +320,7 @@ def check_payer_identity(orders: OrderSet, context: MatchingContext) -> CheckRes
 
 
 def check_amounts(orders: OrderSet, context: MatchingContext) -> CheckResult:
-    problems: list[str] = []
+    problems: list[Text] = []
     order, payment = orders.head(ORDER), orders.head(PAYMENT)
     if order is not None:
         paid = _amount(order, "acturalPaid")
@@ -289,7 +332,7 @@ def check_amounts(orders: OrderSet, context: MatchingContext) -> CheckResult:
         )
         problem = _money_disagreement(
             "acturalPaid",
-            "goods + freight + tax - discount",
+            Text("goods + freight + tax - discount", "货值 + 运费 + 税款 - 非现金抵扣"),
             expected,
             ORDER,
             paid,
@@ -299,7 +342,7 @@ def check_amounts(orders: OrderSet, context: MatchingContext) -> CheckResult:
             problems.append(problem)
         if payment is not None:
             problem = _money_disagreement(
-                "amount paid",
+                Text("amount paid", "支付金额"),
                 ORDER,
                 paid,
                 PAYMENT,
@@ -312,7 +355,7 @@ def check_amounts(orders: OrderSet, context: MatchingContext) -> CheckResult:
         "amounts",
         problems,
         orders.missing(ORDER, PAYMENT),
-        "the payment equals acturalPaid = goods + freight + tax - discount",
+        render("match.amounts.passed"),
     )
 
 
@@ -320,13 +363,13 @@ def check_amounts(orders: OrderSet, context: MatchingContext) -> CheckResult:
 
 
 def check_goods(orders: OrderSet, context: MatchingContext) -> CheckResult:
-    problems: list[str] = []
+    problems: list[Text] = []
     if orders.order is not None:
         head = orders.order.head
         line_sum = sum((_amount(line, "totalPrice") for line in orders.order.lines), Decimal(0))
         problem = _money_disagreement(
             "goodsValue",
-            "sum of the order lines",
+            Text("sum of the order lines", "订单表体合计"),
             line_sum,
             ORDER,
             _amount(head, "goodsValue"),
@@ -340,28 +383,46 @@ def check_goods(orders: OrderSet, context: MatchingContext) -> CheckResult:
         "goods",
         problems,
         orders.missing(ORDER, INVENTORY),
-        "the order lines add up to goodsValue; the list has the same items, quantities, totals",
+        render("match.goods.passed"),
     )
 
 
-def _line_differences(order: Document, inventory: Document, tolerance: Tolerance) -> list[str]:
+def _line_differences(order: Document, inventory: Document, tolerance: Tolerance) -> list[Text]:
     if len(order.lines) != len(inventory.lines):
-        return [f"the order has {len(order.lines)} lines, the list {len(inventory.lines)}"]
+        return [render("match.line_count", order=len(order.lines), inventory=len(inventory.lines))]
     problems = []
     for index, (ordered, listed) in enumerate(
         zip(order.lines, inventory.lines, strict=True), start=1
     ):
         if ordered.text("itemNo") != listed.text("itemNo"):
             problems.append(
-                f"line {index} itemNo differs: order {ordered.text('itemNo') or '(empty)'}, "
-                f"list {listed.text('itemNo') or '(empty)'}"
+                render(
+                    "match.differs",
+                    field=render("match.line_field", index=index, field="itemNo"),
+                    shown=Text.join(
+                        [
+                            _shown(ORDER, ordered.text("itemNo")),
+                            _shown("list", listed.text("itemNo")),
+                        ],
+                        ", ",
+                        "，",
+                    ),
+                )
             )
         if _amount(ordered, "qty") != _amount(listed, "qty"):
             problems.append(
-                f"line {index} qty differs: order {ordered.text('qty')}, list {listed.text('qty')}"
+                render(
+                    "match.differs",
+                    field=render("match.line_field", index=index, field="qty"),
+                    shown=Text.join(
+                        [_shown(ORDER, ordered.text("qty")), _shown("list", listed.text("qty"))],
+                        ", ",
+                        "，",
+                    ),
+                )
             )
         problem = _money_disagreement(
-            f"line {index} totalPrice",
+            render("match.line_field", index=index, field="totalPrice"),
             ORDER,
             _amount(ordered, "totalPrice"),
             "list",
@@ -378,7 +439,7 @@ def _line_differences(order: Document, inventory: Document, tolerance: Tolerance
 
 def _money_agreement(
     orders: OrderSet, label: str, field: str, roles: tuple[str, ...], tolerance: Tolerance
-) -> list[str]:
+) -> list[Text]:
     present = [(role, orders.head(role)) for role in roles]
     values = [(role, _amount(head, field)) for role, head in present if head is not None]
     if len(values) < 2:
@@ -405,7 +466,7 @@ def check_freight(orders: OrderSet, context: MatchingContext) -> CheckResult:
         "freight",
         problems,
         orders.missing(ORDER, WAYBILL, INVENTORY),
-        "freight and insurance agree across the order, waybill and list",
+        render("match.freight.passed"),
     )
 
 
@@ -424,7 +485,7 @@ def check_consignee(orders: OrderSet, context: MatchingContext) -> CheckResult:
         "consignee",
         problems,
         orders.missing(ORDER, WAYBILL),
-        "consignee name, telephone and address are the waybill's",
+        render("match.consignee.passed"),
     )
 
 
@@ -433,50 +494,73 @@ def check_consignee(orders: OrderSet, context: MatchingContext) -> CheckResult:
 
 def check_limits(orders: OrderSet, context: MatchingContext) -> CheckResult:
     if orders.order is None:
-        return _outcome("limits", [], [ORDER], "")
+        return _outcome("limits", [], [ORDER], _NOTHING)
     order = orders.order.head
     fee_source = orders.head(INVENTORY) or orders.head(WAYBILL)
     if fee_source is None:
-        return _outcome("limits", [], orders.missing(WAYBILL, INVENTORY), "")
+        return _outcome("limits", [], orders.missing(WAYBILL, INVENTORY), _NOTHING)
     declared = parse_timestamp(order.text("appTime"))
     if declared is None:
-        return CheckResult("limits", False, "the order's appTime is not a YYYYMMDDhhmmss time")
-    try:
-        regime = regime_on(declared.date(), field="appTime")
-    except ValidationFailed as exc:
-        return CheckResult("limits", False, exc.detail)
+        return CheckResult.of("limits", False, render("match.limits.app_time"))
+    day = declared.date()
+    if day < REGIMES[0].effective_from:
+        first = REGIMES[0]
+        return CheckResult.of(
+            "limits",
+            False,
+            render(
+                "match.limits.before_policy",
+                day=day.isoformat(),
+                instrument=first.instrument,
+                start=first.effective_from.isoformat(),
+            ),
+        )
+    regime = regime_on(day, field="appTime")
     dutiable = (
         _amount(order, "goodsValue") + _amount(order, "freight") + _amount(fee_source, "insuredFee")
     )
     lines = orders.order.lines
     single_item = len(lines) == 1 and _amount(lines[0], "qty") == 1
     if dutiable > regime.transaction_limit and not single_item:
-        return CheckResult(
+        return CheckResult.of(
             "limits",
             False,
-            f"dutiable value {format_money(dutiable)} exceeds the RMB {regime.transaction_limit:,} "
-            f"transaction limit and the order is not a single item ({regime.instrument})",
+            render(
+                "match.limits.over_transaction",
+                dutiable=format_money(dutiable),
+                limit=regime.transaction_limit,
+                instrument=regime.instrument,
+            ),
         )
     if context.annual_total_before is None:
-        return CheckResult(
+        return CheckResult.of(
             "limits",
             None,
-            f"dutiable value {format_money(dutiable)} is within the transaction limit; the annual "
-            "total was not checked: no annual total supplied",
+            render("match.limits.no_annual", dutiable=format_money(dutiable)),
         )
     after = context.annual_total_before + dutiable
     if after > regime.annual_limit:
-        return CheckResult(
+        return CheckResult.of(
             "limits",
             False,
-            f"annual total {format_money(after)} would exceed the RMB {regime.annual_limit:,} "
-            f"annual limit ({regime.instrument})",
+            render(
+                "match.limits.over_annual",
+                after=format_money(after),
+                limit=regime.annual_limit,
+                instrument=regime.instrument,
+            ),
         )
-    return CheckResult(
+    return CheckResult.of(
         "limits",
         True,
-        f"dutiable value {format_money(dutiable)}, annual total {format_money(after)}: within "
-        f"RMB {regime.transaction_limit:,} and {regime.annual_limit:,} ({regime.instrument})",
+        render(
+            "match.limits.passed",
+            dutiable=format_money(dutiable),
+            after=format_money(after),
+            transaction=regime.transaction_limit,
+            annual=regime.annual_limit,
+            instrument=regime.instrument,
+        ),
     )
 
 
@@ -485,27 +569,34 @@ def check_limits(orders: OrderSet, context: MatchingContext) -> CheckResult:
 
 def check_tax(orders: OrderSet, context: MatchingContext) -> CheckResult:
     if orders.order is None:
-        return _outcome("tax", [], [ORDER], "")
+        return _outcome("tax", [], [ORDER], _NOTHING)
     declared = _amount(orders.order.head, "taxTotal")
     if context.expected_tax is None:
-        return CheckResult(
+        return CheckResult.of(
             "tax",
             None,
-            f"taxTotal {format_money(declared)} not recomputed: no expected tax supplied",
+            render("match.tax.not_recomputed", declared=format_money(declared)),
         )
     problem = _money_disagreement(
-        "taxTotal", "recomputed", context.expected_tax, ORDER, declared, context.tolerance
+        "taxTotal",
+        Text("recomputed", "复核计算"),
+        context.expected_tax,
+        ORDER,
+        declared,
+        context.tolerance,
     )
     if problem:
-        return CheckResult("tax", False, problem)
-    return CheckResult("tax", True, f"taxTotal {format_money(declared)} equals the recomputed tax")
+        return CheckResult.of("tax", False, problem)
+    return CheckResult.of("tax", True, render("match.tax.passed", declared=format_money(declared)))
 
 
 # M9 ---------------------------------------------------------------------------------------
 
 
 def check_enterprise_codes(orders: OrderSet, context: MatchingContext) -> CheckResult:
-    pairs = [("ebcCode", {ORDER: "ebcCode", INVENTORY: "ebcCode"})]
+    pairs: list[tuple[str | Text, dict[str, str]]] = [
+        ("ebcCode", {ORDER: "ebcCode", INVENTORY: "ebcCode"})
+    ]
     order = orders.head(ORDER)
     for field in ("payCode", "payTransactionId"):
         # Optional in the order: compared with the payment only when the order gives them.
@@ -514,27 +605,23 @@ def check_enterprise_codes(orders: OrderSet, context: MatchingContext) -> CheckR
     problems = _compare_fields(orders, pairs)
     codes = _enterprise_codes(orders)
     problems.extend(
-        f"{field} {code} is neither a 10-character customs code nor an 18-character credit code"
+        render("match.code_malformed", field=field, code=code)
         for field, code in codes
         if not _ENTERPRISE_CODE.fullmatch(code)
     )
     registry = context.registered_enterprises
     if registry is not None:
         problems.extend(
-            f"{field} {code} is not registered with customs"
+            render("match.code_unregistered", field=field, code=code)
             for field, code in codes
             if code not in registry
         )
     waiting = orders.missing(ORDER, PAYMENT, WAYBILL, INVENTORY)
     if not problems and not waiting and registry is None:
-        return CheckResult(
-            "enterprise_codes",
-            None,
-            "codes agree and are well formed; registration not checked: no register supplied",
+        return CheckResult.of(
+            "enterprise_codes", None, render("match.enterprise_codes.unregistered")
         )
-    return _outcome(
-        "enterprise_codes", problems, waiting, "codes agree, are well formed and registered"
-    )
+    return _outcome("enterprise_codes", problems, waiting, render("match.enterprise_codes.passed"))
 
 
 def _enterprise_codes(orders: OrderSet) -> list[tuple[str, str]]:
@@ -554,11 +641,11 @@ def _enterprise_codes(orders: OrderSet) -> list[tuple[str, str]]:
 
 
 def check_timing(orders: OrderSet, context: MatchingContext) -> CheckResult:
-    problems: list[str] = []
+    problems: list[Text] = []
     inventory = orders.head(INVENTORY)
     listed = parse_timestamp(inventory.text("appTime")) if inventory is not None else None
     if inventory is not None and listed is None:
-        problems.append("the list's appTime is not a YYYYMMDDhhmmss time")
+        problems.append(render("match.timing.list_time"))
     if listed is not None:
         for role, field in (
             (ORDER, "appTime"),
@@ -571,17 +658,22 @@ def check_timing(orders: OrderSet, context: MatchingContext) -> CheckResult:
                 continue
             moment = parse_timestamp(head.text(field))
             if moment is None:
-                problems.append(f"the {role}'s {field} is not a YYYYMMDDhhmmss time")
+                problems.append(render("match.timing.bad_time", role=_role(role), field=field))
             elif moment > listed:
                 problems.append(
-                    f"the {role}'s {field} {head.text(field)} is after the list's appTime "
-                    f"{inventory.text('appTime') if inventory else ''}"
+                    render(
+                        "match.timing.after",
+                        role=_role(role),
+                        field=field,
+                        value=head.text(field),
+                        listed=inventory.text("appTime") if inventory else "",
+                    )
                 )
     return _outcome(
         "timing",
         problems,
         orders.missing(ORDER, PAYMENT, WAYBILL, INVENTORY),
-        "order, payment and waybill were declared before the list",
+        render("match.timing.passed"),
     )
 
 

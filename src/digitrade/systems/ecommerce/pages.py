@@ -25,7 +25,7 @@ from digitrade.systems.ecommerce.schemas import (
     StockTakeRequest,
 )
 from digitrade.web.pages import ReadingViewer, Viewer, login_redirect, organisations_where
-from digitrade.web.templating import render
+from digitrade.web.templating import render, request_language
 
 router = APIRouter(include_in_schema=False)
 
@@ -145,6 +145,15 @@ def failing_check(match: dict[str, Any] | None) -> dict[str, Any] | None:
     return None
 
 
+def localised_detail(request: Request, error: DomainError) -> str:
+    """The error's sentence in the page's language: its Chinese (``detail_zh``) when it has
+    one and the page is in Chinese."""
+    chinese = error.extra.get("detail_zh")
+    if request_language(request) == "zh-Hans" and isinstance(chinese, str) and chinese:
+        return chinese
+    return error.detail
+
+
 # Board ---------------------------------------------------------------------------------------
 
 
@@ -221,7 +230,7 @@ async def submit_message_page(request: Request, session: DbSession, viewer: View
     except DomainError as exc:
         session.rollback()
         chosen = int(organisation) if organisation.isdigit() else None
-        return _board(request, session, viewer, chosen, exc.detail, exc.status)
+        return _board(request, session, viewer, chosen, localised_detail(request, exc), exc.status)
     return RedirectResponse(f"/ecommerce/orders/{detail.id}", status_code=303)
 
 
@@ -388,7 +397,13 @@ async def return_submit(
     except DomainError as exc:
         session.rollback()
         return _order_page(
-            request, session, viewer, order_id, form=form, error=exc.detail, status_code=exc.status
+            request,
+            session,
+            viewer,
+            order_id,
+            form=form,
+            error=localised_detail(request, exc),
+            status_code=exc.status,
         )
     if result.decision.get("accepted"):
         return RedirectResponse(
@@ -526,7 +541,7 @@ async def bonded_stock_take(request: Request, session: DbSession, viewer: Viewer
             chosen,
             book_no,
             counts=counts,
-            error=exc.detail,
+            error=localised_detail(request, exc),
             status_code=exc.status,
         )
     return _bonded_page(request, session, viewer, chosen, book_no, counts=counts, report=report)
@@ -559,7 +574,7 @@ def quota_page(
             return render(
                 request,
                 "ecommerce/quota.html",
-                _context({**context, "error": exc.detail}),
+                _context({**context, "error": localised_detail(request, exc)}),
                 status_code=exc.status,
             )
     return render(request, "ecommerce/quota.html", _context(context))
@@ -623,7 +638,7 @@ async def screen_submit(request: Request, session: ReadSession, viewer: ReadingV
         return render(
             request,
             "ecommerce/screen.html",
-            _screen_context({"form": form, "error": exc.detail}),
+            _screen_context({"form": form, "error": localised_detail(request, exc)}),
             status_code=exc.status,
         )
     return render(

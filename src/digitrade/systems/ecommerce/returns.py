@@ -37,6 +37,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from digitrade.core.errors import validation_error
+from digitrade.core.text import Text
 from digitrade.systems.ecommerce.fields import (
     as_object,
     choice_field,
@@ -47,6 +48,7 @@ from digitrade.systems.ecommerce.fields import (
 )
 from digitrade.systems.ecommerce.modes import Direction
 from digitrade.systems.ecommerce.outcome import Reason
+from digitrade.systems.ecommerce.texts import render
 
 IMPORT_APPLY_DAYS = 30
 IMPORT_GOODS_BACK_DAYS = 45
@@ -70,7 +72,7 @@ class ReturnRequest:
 
 @dataclass(frozen=True, slots=True)
 class ReliefWindow:
-    instrument: str
+    instrument: Text
     exported_from: date
     exported_until: date
     verified: bool
@@ -78,9 +80,19 @@ class ReliefWindow:
 
 RELIEF_WINDOWS: tuple[ReliefWindow, ...] = (
     ReliefWindow(
-        "财关税〔2023〕4号, extended by 〔2023〕34号", date(2023, 1, 30), date(2025, 12, 31), True
+        Text(
+            "财关税〔2023〕4号, extended by 〔2023〕34号", "财关税〔2023〕4号，经〔2023〕34号延续"
+        ),
+        date(2023, 1, 30),
+        date(2025, 12, 31),
+        True,
     ),
-    ReliefWindow("2026-2027 extension (press report)", date(2026, 1, 1), date(2027, 12, 31), False),
+    ReliefWindow(
+        Text("2026-2027 extension (press report)", "2026—2027年延续（据媒体报道）"),
+        date(2026, 1, 1),
+        date(2027, 12, 31),
+        False,
+    ),
 )
 
 
@@ -156,13 +168,16 @@ def _import_return(request: ReturnRequest, rest_days: Collection[date]) -> Retur
     applied_day = _day_number(release, request.application_date)
     if request.application_date > apply_by:
         refusals.append(
-            Reason(
+            Reason.of(
                 "applied_late",
-                f"applied on day {applied_day} after release; the return must be applied for "
-                f"within {IMPORT_APPLY_DAYS} days, by {apply_by.isoformat()} (GAC 2020 No.45)",
+                "returns.import.applied_late",
+                day=applied_day,
+                days=IMPORT_APPLY_DAYS,
+                apply_by=apply_by.isoformat(),
             )
         )
-    refusals.extend(_goods_back_refusals(request, back_by, f"{IMPORT_GOODS_BACK_DAYS} days"))
+    period = Text(f"{IMPORT_GOODS_BACK_DAYS} days", f" {IMPORT_GOODS_BACK_DAYS} 日")
+    refusals.extend(_goods_back_refusals(request, back_by, period))
     if refusals:
         return ReturnDecision(False, False, tuple(refusals))
     back_day = _day_number(release, request.goods_back_date or release)
@@ -170,36 +185,38 @@ def _import_return(request: ReturnRequest, rest_days: Collection[date]) -> Retur
         True,
         True,
         (
-            Reason(
+            Reason.of(
                 "accepted",
-                f"applied on day {applied_day} and goods back on day {back_day} after release, "
-                f"within {IMPORT_APPLY_DAYS} and {IMPORT_GOODS_BACK_DAYS} days (GAC 2020 No.45)",
+                "returns.import.accepted",
+                applied=applied_day,
+                back=back_day,
+                apply=IMPORT_APPLY_DAYS,
+                goods=IMPORT_GOODS_BACK_DAYS,
             ),
-            Reason(
-                "tax_not_collected",
-                "the tax is not collected and the buyer's annual total is reduced by the "
-                "returned goods",
-            ),
+            Reason.of("tax_not_collected", "returns.import.tax_not_collected"),
         ),
     )
 
 
-def _goods_back_refusals(request: ReturnRequest, back_by: date, period: str) -> list[Reason]:
+def _goods_back_refusals(request: ReturnRequest, back_by: date, period: Text) -> list[Reason]:
     back = request.goods_back_date
     if back is None:
         return [
-            Reason(
+            Reason.of(
                 "goods_not_back",
-                f"the goods are not back yet; they must be back within {period} of release, "
-                f"by {back_by.isoformat()}",
+                "returns.goods_not_back",
+                period=period,
+                back_by=back_by.isoformat(),
             )
         ]
     if back > back_by:
         return [
-            Reason(
+            Reason.of(
                 "goods_back_late",
-                f"the goods came back on {back.isoformat()}, after the last day "
-                f"{back_by.isoformat()} ({period} from release)",
+                "returns.goods_back_late",
+                back=back.isoformat(),
+                back_by=back_by.isoformat(),
+                period=period,
             )
         ]
     return []
@@ -208,22 +225,20 @@ def _goods_back_refusals(request: ReturnRequest, back_by: date, period: str) -> 
 def _export_return(request: ReturnRequest, rest_days: Collection[date]) -> ReturnDecision:
     release = request.release_date
     back_by = add_months(release, 12 * EXPORT_RETURN_YEARS, rest_days)
-    refusals = _goods_back_refusals(request, back_by, "one year")
+    refusals = _goods_back_refusals(request, back_by, Text("one year", "一年"))
     if request.application_date > back_by:
         refusals.insert(
             0,
-            Reason(
+            Reason.of(
                 "applied_late",
-                f"applied on {request.application_date.isoformat()}, more than one year after "
-                f"export release (last day {back_by.isoformat()}, GAC 2020 No.44)",
+                "returns.export.applied_late",
+                applied=request.application_date.isoformat(),
+                back_by=back_by.isoformat(),
             ),
         )
     if refusals:
         return ReturnDecision(False, False, tuple(refusals))
-    accepted = Reason(
-        "accepted",
-        f"returned within one year of export release, by {back_by.isoformat()} (GAC 2020 No.44)",
-    )
+    accepted = Reason.of("accepted", "returns.export.accepted", back_by=back_by.isoformat())
     relief = _export_relief(request, rest_days)
     return ReturnDecision(True, relief.code == "tax_relief", (accepted, relief))
 
@@ -231,29 +246,31 @@ def _export_return(request: ReturnRequest, rest_days: Collection[date]) -> Retur
 def _export_relief(request: ReturnRequest, rest_days: Collection[date]) -> Reason:
     release = request.release_date
     if request.goods_category.strip().lower() in FOOD_CATEGORIES:
-        return Reason("no_tax_relief_food", "food is excluded from export-return tax relief")
+        return Reason.of("no_tax_relief_food", "returns.no_tax_relief_food")
     window = next(
         (w for w in RELIEF_WINDOWS if w.exported_from <= release <= w.exported_until), None
     )
     if window is None:
-        return Reason(
+        return Reason.of(
             "no_tax_relief_outside_policy",
-            f"exported on {release.isoformat()}, outside the periods covered by export-return "
-            "tax relief (30 January 2023 to 31 December 2025, extended to 2027)",
+            "returns.no_tax_relief_outside_policy",
+            exported=release.isoformat(),
         )
     relief_by = add_months(release, EXPORT_RELIEF_MONTHS, rest_days)
     back = request.goods_back_date
     assert back is not None
     if back > relief_by:
-        return Reason(
+        return Reason.of(
             "no_tax_relief_late",
-            f"back on {back.isoformat()}, after the 6 months that end on "
-            f"{relief_by.isoformat()}; duty, VAT and consumption tax are due",
+            "returns.no_tax_relief_late",
+            back=back.isoformat(),
+            relief_by=relief_by.isoformat(),
         )
-    unverified = "" if window.verified else "; this period's extension is not verified"
-    return Reason(
+    unverified = Text("", "") if window.verified else render("returns.unverified")
+    return Reason.of(
         "tax_relief",
-        f"back within 6 months of export (by {relief_by.isoformat()}): free of duty, VAT and "
-        f"consumption tax, export duty refunded, any export rebate repaid first "
-        f"({window.instrument}{unverified})",
+        "returns.tax_relief",
+        relief_by=relief_by.isoformat(),
+        instrument=window.instrument,
+        unverified=unverified,
     )

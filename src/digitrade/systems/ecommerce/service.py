@@ -38,6 +38,7 @@ from digitrade.core.errors import (
     validation_error,
 )
 from digitrade.core.ledger import service as ledger
+from digitrade.core.text import Text
 from digitrade.systems.ecommerce import matching, returns, tax
 from digitrade.systems.ecommerce.ceb import build_message, read_message, validate
 from digitrade.systems.ecommerce.ceb.codes import RETURN_STATUSES, CustomsStatus
@@ -78,6 +79,7 @@ from digitrade.systems.ecommerce.schemas import (
     StockTakeReport,
     StockTakeRequest,
 )
+from digitrade.systems.ecommerce.texts import render
 
 CHINA = ZoneInfo("Asia/Shanghai")
 ROLE_OF_TYPE = {code: role for role, code in matching.ROLE_MESSAGE.items()}
@@ -254,7 +256,11 @@ def parse_checked(data: bytes) -> tuple[str, CebMessage, str, Document, str]:
             "the message has errors: "
             + "; ".join(f"{i.path}: {i.message}" for i in report.errors)[:600],
             fields=[FieldIssue(_field(i.path), i.message) for i in report.errors],
-            extra={"report": report.as_dict()},
+            extra={
+                "report": report.as_dict(),
+                "detail_zh": "报文有错误："
+                + "；".join(f"{i.path}：{i.message_zh or i.message}" for i in report.errors)[:600],
+            },
         )
     text = _message_text(data)
     role = ROLE_OF_TYPE.get(message.message_type)
@@ -477,12 +483,12 @@ def _tax_request(
     }
 
 
-def bonded_lines(inventory: Document) -> tuple[str, dict[str, int]] | str:
+def bonded_lines(inventory: Document) -> tuple[str, dict[str, int]] | Text:
     """The account book (``emsNo``) and units per item (``itemNo``) a bonded inventory list takes
     out of the book, or why they cannot be read."""
     book_no = inventory.head.text("emsNo")
     if not book_no:
-        return "the bonded inventory list names no account book (emsNo)"
+        return render("bonded.no_book")
     totals: dict[str, int] = {}
     for line in inventory.lines:
         item_no = line.text("itemNo")
@@ -491,7 +497,7 @@ def bonded_lines(inventory: Document) -> tuple[str, dict[str, int]] | str:
         except InvalidOperation:
             quantity = Decimal("NaN")
         if not item_no or not quantity.is_finite() or quantity != quantity.to_integral_value():
-            return f"line {line.text('gnum') or '?'}: item and a whole quantity are needed"
+            return render("bonded.line_unreadable", gnum=line.text("gnum") or "?")
         totals[item_no] = totals.get(item_no, 0) + int(quantity)
     return book_no, totals
 
@@ -574,8 +580,12 @@ def _recheck(
         return False
     if inventory.head.text("tradeMode") == BONDED_MODE:
         lines = bonded_lines(inventory)
-        if isinstance(lines, str):
-            _hold(row, match, {"code": "bonded-lines-unreadable", "message": lines})
+        if isinstance(lines, Text):
+            _hold(
+                row,
+                match,
+                {"code": "bonded-lines-unreadable", "message": lines.en, "message_zh": lines.zh},
+            )
             return False
         book_no, totals = lines
         try:
@@ -588,7 +598,10 @@ def _recheck(
                 order_no=row.order_no,
             )
         except StockShort as exc:
-            _hold(row, match, {"code": "bonded-stock-short", "message": exc.detail, **exc.extra})
+            extra = {key: value for key, value in exc.extra.items() if key != "detail_zh"}
+            hold = {"code": "bonded-stock-short", "message": exc.detail, **extra}
+            hold["message_zh"] = exc.extra.get("detail_zh", "")
+            _hold(row, match, hold)
             return False
         match["bonded"] = {"book_no": book_no, "status": BONDED_CBEC, "lines": totals}
         row.match_result = match
@@ -1015,13 +1028,16 @@ def _lock_lot(
 
 def _short(book_no: str, item_no: str, status: str, on_hand: int, wanted: int) -> StockShort:
     name = _lot_name(book_no, item_no, status)
+    lot = render("bonded.lot", book_no=book_no, item_no=item_no, status=status)
+    detail = render("bonded.stock_short", lot=lot, on_hand=on_hand, wanted=wanted)
     return StockShort(
-        f"{name} has {on_hand} on hand; {wanted} cannot leave it (stock cannot go negative)",
+        detail.en,
         fields=[FieldIssue("quantity", f"more than the {on_hand} on hand in {name}")],
         extra={
             "lot": {"book_no": book_no, "item_no": item_no, "status": status},
             "on_hand": on_hand,
             "requested": wanted,
+            "detail_zh": detail.zh,
         },
     )
 

@@ -16,6 +16,7 @@ from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 
+from digitrade.core.text import Text
 from digitrade.systems.dataflow.rules.catalogue_zh import (
     ARTICLES_ZH,
     NOTES_ZH,
@@ -39,7 +40,6 @@ from digitrade.systems.dataflow.rules.instruments import (
     Instrument,
 )
 from digitrade.systems.dataflow.rules.model import Basis
-from digitrade.systems.dataflow.rules.texts import Text
 
 # Dates on which the regime changed.
 SECURITY_ASSESSMENT_MEASURES_START = date(2022, 9, 1)

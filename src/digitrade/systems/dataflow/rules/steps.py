@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from digitrade.core.text import Text
 from digitrade.systems.dataflow.rules.catalogue import Rule, Topic, next_rule
 from digitrade.systems.dataflow.rules.model import (
     AssessmentRequest,
@@ -27,7 +28,6 @@ from digitrade.systems.dataflow.rules.model import (
 from digitrade.systems.dataflow.rules.texts import (
     FTZ_REQUIREMENTS,
     PURPOSES,
-    Text,
     article_zh,
     render,
 )

@@ -10,23 +10,10 @@ The Chinese follows the wording of the CAC texts (个人信息出境标准合同
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from types import MappingProxyType
 
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """One text in English and in Chinese."""
-
-    en: str
-    zh: str
-
-    @staticmethod
-    def join(parts: Iterable[Text], en: str = "; ", zh: str = "；") -> Text:
-        items = list(parts)
-        return Text(en.join(part.en for part in items), zh.join(part.zh for part in items))
-
+from digitrade.core.text import Text
 
 TEMPLATES: Mapping[str, Text] = MappingProxyType(
     {

@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from digitrade.core.text import Text
+
 
 @dataclass(frozen=True, slots=True)
 class Record:
@@ -79,9 +81,19 @@ class Issue:
     path: str
     message: str
     severity: Severity = Severity.ERROR
+    message_zh: str = ""  # the Chinese; empty only for text from elsewhere (a parse error)
+
+    @classmethod
+    def of(cls, path: str, text: Text, severity: Severity = Severity.ERROR) -> Issue:
+        return cls(path, text.en, severity, text.zh)
 
     def as_dict(self) -> dict[str, str]:
-        return {"field": self.path, "message": self.message, "severity": self.severity.value}
+        return {
+            "field": self.path,
+            "message": self.message,
+            "severity": self.severity.value,
+            "message_zh": self.message_zh or self.message,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from lxml import etree
 
 from digitrade.core.errors import DomainError
+from digitrade.core.text import Text
 from digitrade.systems.ecommerce.ceb.codes import CEB_NAMESPACE, XMLDSIG_NAMESPACE
 from digitrade.systems.ecommerce.ceb.model import CebMessage, Document, Issue, Record, Severity
 from digitrade.systems.ecommerce.ceb.spec import SPECS, MessageSpec, spec_for_root
 from digitrade.systems.ecommerce.ceb.xmlsafe import DEFAULT_MAX_BYTES, parse_xml
+from digitrade.systems.ecommerce.texts import render
 
 _OPTIONAL_BLOCKS = frozenset({"BaseSubscribe", "ExtendMessage"})
 
@@ -69,13 +71,13 @@ def message_from_element(root: etree._Element) -> CebMessage:
         if child_namespace == XMLDSIG_NAMESPACE and name == "Signature":
             signed = True
         elif child_namespace != CEB_NAMESPACE:
-            issues.append(_unexpected(name, f"{name} is not in the CEB namespace"))
+            issues.append(_unexpected(name, render("ceb.namespace", name=name)))
         elif name == spec.body:
             documents.append(_document(child, spec, f"{name}[{len(documents) + 1}]", issues))
         elif name == "BaseTransfer" and base_transfer is None:
             base_transfer = _record(child, "BaseTransfer", issues)
         elif name not in _OPTIONAL_BLOCKS:
-            issues.append(_unexpected(name, f"{name} is not part of {spec.root}"))
+            issues.append(_unexpected(name, render("ceb.not_part", name=name, part=spec.root)))
     if not documents:
         raise UnsupportedMessage(f"{spec.root} holds no {spec.body}")
     return CebMessage(
@@ -89,8 +91,8 @@ def message_from_element(root: etree._Element) -> CebMessage:
     )
 
 
-def _unexpected(path: str, message: str) -> Issue:
-    return Issue(path, message, Severity.ERROR)
+def _unexpected(path: str, message: Text) -> Issue:
+    return Issue.of(path, message, Severity.ERROR)
 
 
 def _document(
@@ -109,9 +111,11 @@ def _document(
         elif namespace == CEB_NAMESPACE and name == spec.list_name:
             lines.append(_record(child, f"{path}.{name}[{len(lines) + 1}]", issues))
         else:
-            issues.append(_unexpected(f"{path}.{name}", f"{name} is not part of {spec.body}"))
+            issues.append(
+                _unexpected(f"{path}.{name}", render("ceb.not_part", name=name, part=spec.body))
+            )
     if head is None:
-        issues.append(_unexpected(f"{path}.{spec.head}", f"{spec.head} is missing"))
+        issues.append(_unexpected(f"{path}.{spec.head}", render("ceb.missing", name=spec.head)))
         head = Record(spec.head, ())
     return Document(head, tuple(lines))
 
@@ -135,10 +139,10 @@ def _record(element: etree._Element, path: str, issues: list[Issue]) -> Record:
         if not name:
             continue
         if namespace != CEB_NAMESPACE:
-            issues.append(_unexpected(f"{path}.{name}", f"{name} is not in the CEB namespace"))
+            issues.append(_unexpected(f"{path}.{name}", render("ceb.namespace", name=name)))
             continue
         if size:
-            issues.append(_unexpected(f"{path}.{name}", f"{name} must hold text, not elements"))
+            issues.append(_unexpected(f"{path}.{name}", render("ceb.text_only", name=name)))
             continue
         found.append((name, text.strip() if text else ""))
     _, name = _split(element.tag)

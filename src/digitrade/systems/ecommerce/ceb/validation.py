@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from digitrade.core.errors import DomainError
+from digitrade.core.text import Text
 from digitrade.systems.ecommerce.ceb import codes
 from digitrade.systems.ecommerce.ceb.model import CebMessage, Document, Issue, Record, Severity
 from digitrade.systems.ecommerce.ceb.parser import read_message
@@ -41,8 +42,9 @@ from digitrade.systems.ecommerce.ceb.spec import (
     MessageSpec,
 )
 from digitrade.systems.ecommerce.ceb.xmlsafe import DEFAULT_MAX_BYTES
-from digitrade.systems.ecommerce.identity import identity_number_problem
+from digitrade.systems.ecommerce.identity import identity_problem
 from digitrade.systems.ecommerce.money import format_money, round_money
+from digitrade.systems.ecommerce.texts import PATTERN_HINTS, render
 
 _NUMBER = re.compile(r"[0-9]{1,14}(\.[0-9]{1,5})?")
 _INTEGER = re.compile(r"[0-9]{1,9}")
@@ -99,11 +101,9 @@ def validate(message: CebMessage, *, require_signature: bool = False) -> list[Is
     if message.base_transfer is not None:
         issues.extend(check_record(message.base_transfer, BASE_TRANSFER, "BaseTransfer"))
     elif spec.base_transfer_required:
-        issues.append(Issue("BaseTransfer", "is required"))
+        issues.append(Issue.of("BaseTransfer", render("ceb.required")))
     if require_signature and not message.signed and _declared(message):
-        issues.append(
-            Issue("Signature", "a declared message (appStatus 2) must carry its XML-DSig signature")
-        )
+        issues.append(Issue.of("Signature", render("ceb.signature")))
     return issues
 
 
@@ -114,11 +114,11 @@ def _declared(message: CebMessage) -> bool:
 def _root_attributes(message: CebMessage) -> list[Issue]:
     issues: list[Issue] = []
     if not message.guid:
-        issues.append(Issue("@guid", "is required"))
+        issues.append(Issue.of("@guid", render("ceb.required")))
     else:
         issues.extend(_check_value(GUID, message.guid, "@guid"))
     if not message.version:
-        issues.append(Issue("@version", "is required"))
+        issues.append(Issue.of("@version", render("ceb.required")))
     return issues
 
 
@@ -137,7 +137,7 @@ def validate_document(document: Document, spec: MessageSpec, prefix: str) -> lis
     return issues
 
 
-Checker = Callable[[str], str | None]
+Checker = Callable[[str], Text | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +167,7 @@ def _checker(spec: FieldSpec) -> Checker:
     if spec.kind is Kind.RECEIPT_TIME:
         return lambda value: _value_problem(spec, value)
 
-    def check(value: str) -> str | None:
+    def check(value: str) -> Text | None:
         if (
             (codes_allowed is None or value in codes_allowed)
             and (max_length is None or len(value) <= max_length)
@@ -208,12 +208,15 @@ def check_record(record: Record, fields: Sequence[FieldSpec], path: str) -> list
         if not value:
             if required:
                 issues.append(
-                    Issue(f"{path}.{name}", "is required" if value is None else "must not be empty")
+                    Issue.of(
+                        f"{path}.{name}",
+                        render("ceb.required" if value is None else "ceb.not_empty"),
+                    )
                 )
             continue
         problem = check(value)
         if problem is not None:
-            issues.append(Issue(f"{path}.{name}", problem))
+            issues.append(Issue.of(f"{path}.{name}", problem))
     return issues
 
 
@@ -225,18 +228,18 @@ def _layout_issues(layout: tuple[str, ...], positions: dict[str, int], path: str
     last_name = ""
     for name in layout:
         if name in seen:
-            issues.append(Issue(f"{path}.{name}", "appears more than once"))
+            issues.append(Issue.of(f"{path}.{name}", render("ceb.repeated")))
             continue
         seen.add(name)
         position = positions.get(name)
         if position is None:
-            issues.append(
-                Issue(f"{path}.{name}", "is not a field of this record", Severity.WARNING)
-            )
+            issues.append(Issue.of(f"{path}.{name}", render("ceb.unknown_field"), Severity.WARNING))
             continue
         if position < last_position:
             issues.append(
-                Issue(f"{path}.{name}", f"must come before {last_name}", Severity.WARNING)
+                Issue.of(
+                    f"{path}.{name}", render("ceb.out_of_order", before=last_name), Severity.WARNING
+                )
             )
         else:
             last_position, last_name = position, name
@@ -245,34 +248,36 @@ def _layout_issues(layout: tuple[str, ...], positions: dict[str, int], path: str
 
 def _check_value(spec: FieldSpec, value: str, where: str) -> list[Issue]:
     problem = _value_problem(spec, value)
-    return [] if problem is None else [Issue(where, problem)]
+    return [] if problem is None else [Issue.of(where, problem)]
 
 
-def _value_problem(spec: FieldSpec, value: str) -> str | None:
+def _value_problem(spec: FieldSpec, value: str) -> Text | None:
     if spec.codes is not None and value not in spec.codes:
         allowed = ", ".join(sorted(spec.codes))
-        return f"must be {allowed}" if len(spec.codes) == 1 else f"must be one of {allowed}"
+        key = "ceb.code_one" if len(spec.codes) == 1 else "ceb.code_any"
+        return render(key, allowed=allowed)
     if spec.max_length is not None and len(value) > spec.max_length:
-        return f"must be at most {spec.max_length} characters (has {len(value)})"
+        return render("ceb.too_long", limit=spec.max_length, length=len(value))
     if spec.pattern is not None and not spec.pattern.fullmatch(value):
-        return f"must be {spec.pattern_hint}"
+        hint = Text(spec.pattern_hint, PATTERN_HINTS.get(spec.pattern_hint, spec.pattern_hint))
+        return render("ceb.pattern", hint=hint)
     return _kind_problem(spec.kind, value)
 
 
-def _kind_problem(kind: Kind, value: str) -> str | None:
+def _kind_problem(kind: Kind, value: str) -> Text | None:
     if kind is Kind.NUMBER and not _NUMBER.fullmatch(value):
-        return "must be a number with at most 14 digits before and 5 after the point (N19,5)"
+        return render("ceb.number")
     if kind is Kind.INTEGER and not _INTEGER.fullmatch(value):
-        return "must be a whole number"
+        return render("ceb.integer")
     if kind is Kind.TIMESTAMP:
-        return None if parse_timestamp(value) else "must be a time written YYYYMMDDhhmmss"
+        return None if parse_timestamp(value) else render("ceb.timestamp")
     if kind is Kind.DAY:
-        return None if parse_day(value) else "must be a date written YYYYMMDD"
+        return None if parse_day(value) else render("ceb.day")
     if kind is Kind.RECEIPT_TIME:
         return (
             None
             if parse_timestamp(value[:14]) and len(value) in {14, 17} and value.isdigit()
-            else "must be a time written YYYYMMDDhhmmss or YYYYMMDDhhmmssfff"
+            else render("ceb.receipt_time")
         )
     return None
 
@@ -307,11 +312,7 @@ def _line_numbers(lines: Sequence[Record], list_path: str) -> list[Issue]:
     for index, line in enumerate(lines, start=1):
         gnum = line.get("gnum")
         if gnum and _INTEGER.fullmatch(gnum) and int(gnum) != index:
-            issues.append(
-                Issue(
-                    f"{list_path}[{index}].gnum", f"must be {index}: lines are numbered 1, 2, 3..."
-                )
-            )
+            issues.append(Issue.of(f"{list_path}[{index}].gnum", render("ceb.gnum", index=index)))
     return issues
 
 
@@ -336,10 +337,15 @@ def line_totals(document: Document, head_path: str, list_path: str) -> list[Issu
             continue
         if _money_differs(qty * price, total):
             issues.append(
-                Issue(
+                Issue.of(
                     f"{list_path}[{index}].totalPrice",
-                    f"totalPrice {total} does not equal qty {qty} x price {price} "
-                    f"= {format_money(qty * price)}",
+                    render(
+                        "ceb.line_total",
+                        total=total,
+                        qty=qty,
+                        price=price,
+                        product=format_money(qty * price),
+                    ),
                 )
             )
     return issues
@@ -355,10 +361,14 @@ def goods_value_total(document: Document, head_path: str, list_path: str) -> lis
         return []
     list_name = list_path.rsplit(".", 1)[-1]
     return [
-        Issue(
+        Issue.of(
             f"{head_path}.goodsValue",
-            f"goodsValue {format_money(goods)} does not equal the sum of {list_name} totalPrice "
-            f"{format_money(line_sum)}",
+            render(
+                "ceb.goods_value",
+                goods=format_money(goods),
+                list_name=list_name,
+                line_sum=format_money(line_sum),
+            ),
         )
     ]
 
@@ -377,10 +387,9 @@ def actual_paid_formula(document: Document, head_path: str, list_path: str) -> l
     if not _money_differs(paid, expected):
         return []
     return [
-        Issue(
+        Issue.of(
             f"{head_path}.acturalPaid",
-            f"acturalPaid {format_money(paid)} does not equal goodsValue + freight + taxTotal "
-            f"- discount = {format_money(expected)}",
+            render("ceb.actual_paid", paid=format_money(paid), expected=format_money(expected)),
         )
     ]
 
@@ -394,9 +403,9 @@ def identity_numbers(*fields: tuple[str, str]) -> Rule:
             number = document.head.get(number_field)
             if document.head.get(type_field) != codes.RESIDENT_ID_CARD or not number:
                 continue
-            problem = identity_number_problem(number)
+            problem = identity_problem(number)
             if problem is not None:
-                issues.append(Issue(f"{head_path}.{number_field}", problem))
+                issues.append(Issue.of(f"{head_path}.{number_field}", problem))
         return issues
 
     return rule
@@ -409,12 +418,12 @@ def bonded_requirements(trade_modes: frozenset[str], zone_firm: str) -> Rule:
         if mode not in trade_modes:
             return []
         issues = [
-            Issue(f"{head_path}.{name}", f"is required for bonded trade mode {mode}")
+            Issue.of(f"{head_path}.{name}", render("ceb.bonded_required", mode=mode))
             for name in ("emsNo", zone_firm)
             if not head.get(name)
         ]
         issues.extend(
-            Issue(f"{list_path}[{index}].itemRecordNo", f"is required for bonded trade mode {mode}")
+            Issue.of(f"{list_path}[{index}].itemRecordNo", render("ceb.bonded_required", mode=mode))
             for index, line in enumerate(document.lines, start=1)
             if not line.get("itemRecordNo")
         )
@@ -433,10 +442,14 @@ def tax_bill_totals(document: Document, head_path: str, list_path: str) -> list[
         line_sum = sum((amount for amount in line_amounts if amount is not None), Decimal(0))
         if _money_differs(head_amount, line_sum):
             issues.append(
-                Issue(
+                Issue.of(
                     f"{head_path}.{name}",
-                    f"{name} {format_money(head_amount)} does not equal the sum of the list "
-                    f"{format_money(line_sum)}",
+                    render(
+                        "ceb.tax_total",
+                        name=name,
+                        head=format_money(head_amount),
+                        line_sum=format_money(line_sum),
+                    ),
                 )
             )
     return issues
@@ -445,7 +458,10 @@ def tax_bill_totals(document: Document, head_path: str, list_path: str) -> list[
 def receipt_status(document: Document, head_path: str, list_path: str) -> list[Issue]:
     status = document.head.get("returnStatus")
     problem = codes.return_status_problem(status) if status else None
-    return [] if problem is None else [Issue(f"{head_path}.returnStatus", problem)]
+    if problem is None:
+        return []
+    text = render("ceb.return_status", allowed=", ".join(codes.RETURN_STATUSES))
+    return [Issue.of(f"{head_path}.returnStatus", text)]
 
 
 _BUYER_ID = identity_numbers(("buyerIdType", "buyerIdNumber"))

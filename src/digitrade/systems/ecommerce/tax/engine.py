@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from digitrade.systems.ecommerce.identity import identity_number_problem
+from digitrade.systems.ecommerce.identity import identity_problem
 from digitrade.systems.ecommerce.money import ZERO, apportion, format_money, round_money
 from digitrade.systems.ecommerce.outcome import Reason
 from digitrade.systems.ecommerce.tax.excise import consumption_tax_rate
@@ -132,19 +132,11 @@ def eligibility_refusals(order: OrderRequest) -> list[Reason]:
     unlisted = [item.sku for item in order.items if not item.on_positive_list]
     if unlisted:
         reasons.append(
-            Reason(
-                "not_on_positive_list",
-                f"not on the retail-import positive list: {', '.join(unlisted)}",
-            )
+            Reason.of("not_on_positive_list", "tax.not_on_positive_list", skus=", ".join(unlisted))
         )
-    problem = identity_number_problem(order.buyer_id)
+    problem = identity_problem(order.buyer_id)
     if problem is not None:
-        reasons.append(
-            Reason(
-                "buyer_id_invalid",
-                f"buyer_id is not a resident identity card number: {problem}",
-            )
-        )
+        reasons.append(Reason.of("buyer_id_invalid", "tax.buyer_id_invalid", problem=problem))
     return reasons
 
 
@@ -158,11 +150,14 @@ def limit_treatment(
     """Reduced, full or refused by the transaction and annual limits of ``regime``."""
     annual_after = order.annual_total_before + dutiable
     over_annual = annual_after > regime.annual_limit
-    annual_reason = Reason(
+    annual_reason = Reason.of(
         "over_annual_limit",
-        f"annual total {format_money(order.annual_total_before)} + {format_money(dutiable)} "
-        f"= {format_money(annual_after)} exceeds the RMB {regime.annual_limit:,} annual limit "
-        f"({regime.instrument}); general trade only",
+        "tax.over_annual_limit",
+        before=format_money(order.annual_total_before),
+        dutiable=format_money(dutiable),
+        after=format_money(annual_after),
+        limit=regime.annual_limit,
+        instrument=regime.instrument,
     )
     if dutiable <= regime.transaction_limit:
         if over_annual:
@@ -170,21 +165,23 @@ def limit_treatment(
         return Treatment.REDUCED, []
     if not is_single_indivisible_item(order.items):
         return Treatment.REFUSED, [
-            Reason(
+            Reason.of(
                 "over_transaction_limit",
-                f"dutiable value {format_money(dutiable)} exceeds the RMB "
-                f"{regime.transaction_limit:,} transaction limit ({regime.instrument}) and the "
-                "order is not a single indivisible item; general trade only",
+                "tax.over_transaction_limit",
+                dutiable=format_money(dutiable),
+                limit=regime.transaction_limit,
+                instrument=regime.instrument,
             )
         ]
     if over_annual:
         return Treatment.REFUSED, [annual_reason]
     return Treatment.FULL, [
-        Reason(
+        Reason.of(
             "single_item_full_tax",
-            f"one indivisible item of dutiable value {format_money(dutiable)} over the RMB "
-            f"{regime.transaction_limit:,} transaction limit: full duty, VAT and consumption "
-            f"tax ({regime.instrument}); it counts toward the annual total",
+            "tax.single_item_full_tax",
+            dutiable=format_money(dutiable),
+            limit=regime.transaction_limit,
+            instrument=regime.instrument,
         )
     ]
 
@@ -214,7 +211,8 @@ def assess_line(line: LineValue, treatment: Treatment, order: OrderRequest) -> L
         consumption_tax=taxes.consumption_tax,
         vat=taxes.vat,
         treatment=treatment,
-        excise_basis=excise.basis,
+        excise_basis=excise.basis.en,
+        excise_basis_zh=excise.basis.zh,
     )
 
 

@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from digitrade.core.text import Text
 from digitrade.systems.ecommerce.money import round_money
 from digitrade.systems.ecommerce.tax.model import ContentUnit, ExciseKind, OrderItem
+from digitrade.systems.ecommerce.texts import render
 
 HIGH_END_COSMETICS_FROM = date(2016, 10, 1)
 HIGH_END_COSMETICS_RATE = Decimal("0.15")
@@ -33,31 +35,40 @@ PRICE_PER_PIECE = Decimal(15)
 @dataclass(frozen=True, slots=True)
 class ExciseRate:
     rate: Decimal
-    basis: str
+    basis: Text
+
+
+_PER = {
+    ContentUnit.ML: Text("ml", "毫升"),
+    ContentUnit.G: Text("g", "克"),
+    ContentUnit.PIECE: Text("piece", "片（张）"),
+}
 
 
 def consumption_tax_rate(item: OrderItem, on: date) -> ExciseRate:
     excise = item.excise
     if excise.kind is ExciseKind.NONE:
-        return ExciseRate(Decimal(0), "no consumption tax")
+        return ExciseRate(Decimal(0), render("excise.none"))
     if excise.kind is ExciseKind.AD_VALOREM:
         assert excise.rate is not None
-        return ExciseRate(excise.rate, "ad valorem rate stated by the operator")
+        return ExciseRate(excise.rate, render("excise.ad_valorem"))
     return _cosmetics(item, on)
 
 
 def _cosmetics(item: OrderItem, on: date) -> ExciseRate:
     if on < HIGH_END_COSMETICS_FROM:
-        return ExciseRate(COSMETICS_RATE_BEFORE, "cosmetics before 1 October 2016")
+        return ExciseRate(COSMETICS_RATE_BEFORE, render("excise.cosmetics_before"))
     excise = item.excise
     assert excise.net_content is not None and excise.unit is not None
     threshold = PRICE_PER_PIECE if excise.unit is ContentUnit.PIECE else PRICE_PER_ML_OR_G
-    per = "piece" if excise.unit is ContentUnit.PIECE else excise.unit.value
     # Compare price >= threshold x content instead of dividing: exact, no rounding.
     high_end = item.unit_price >= threshold * excise.net_content
-    unit_price = round_money(item.unit_price / excise.net_content)
-    comparison = ">=" if high_end else "<"
-    basis = f"cosmetics at RMB {unit_price} per {per} {comparison} RMB {threshold}"
+    values: dict[str, object] = {
+        "price": round_money(item.unit_price / excise.net_content),
+        "per": _PER[excise.unit],
+        "comparison": ">=" if high_end else "<",
+        "threshold": threshold,
+    }
     if high_end:
-        return ExciseRate(HIGH_END_COSMETICS_RATE, f"high-end {basis}")
-    return ExciseRate(Decimal(0), f"{basis}: not high-end, no consumption tax")
+        return ExciseRate(HIGH_END_COSMETICS_RATE, render("excise.high_end", **values))
+    return ExciseRate(Decimal(0), render("excise.not_high_end", **values))

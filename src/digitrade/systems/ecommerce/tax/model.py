@@ -111,6 +111,7 @@ class LineAssessment:
     vat: Decimal
     treatment: Treatment
     excise_basis: str
+    excise_basis_zh: str
 
     @property
     def tax_total(self) -> Decimal:
@@ -132,6 +133,7 @@ class LineAssessment:
             "consumption_tax_rate": _rate(self.consumption_tax_rate),
             "vat_rate": _rate(self.vat_rate),
             "excise_basis": self.excise_basis,
+            "excise_basis_zh": self.excise_basis_zh,
             "duty": format_money(self.duty),
             "consumption_tax": format_money(self.consumption_tax),
             "vat": format_money(self.vat),
