@@ -81,3 +81,20 @@ def numbered(message_type: str, index: int, *, prefix: str = "SYN2025") -> bytes
     return synthetic_bytes(message_type).replace(
         b"SYN202501010001", f"{prefix}{index:08d}".encode()
     )
+
+
+# The top-level fields of the assess-order contract (CLI and API), exactly.
+ASSESS_ORDER_FIELDS = frozenset(
+    {
+        "allowed",
+        "reasons",
+        "dutiable_value",
+        "duty",
+        "consumption_tax",
+        "vat",
+        "tax_total",
+        "actual_paid",
+        "annual_total_after",
+        "lines",
+    }
+)

@@ -23,6 +23,7 @@ from digitrade.systems.ecommerce.matching import (
 from digitrade.systems.ecommerce.returns import check_return
 from digitrade.systems.ecommerce.tax import assess_order
 from tests.systems.ecommerce.support import (
+    ASSESS_ORDER_FIELDS,
     FACE_CREAM,
     WORKED_EXAMPLE,
     fixtures,
@@ -115,18 +116,7 @@ def test_tax_reasons_in_both_languages(request_, code, phrase):
 
 def test_tax_contract_keeps_its_fields():
     result = assess_order(WORKED_EXAMPLE).as_dict()
-    assert set(result) == {
-        "allowed",
-        "reasons",
-        "dutiable_value",
-        "duty",
-        "consumption_tax",
-        "vat",
-        "tax_total",
-        "actual_paid",
-        "annual_total_after",
-        "lines",
-    }
+    assert set(result) == ASSESS_ORDER_FIELDS
     line = result["lines"][0]
     assert line["excise_basis"] == "high-end cosmetics at RMB 12.00 per g >= RMB 10"
     assert line["excise_basis_zh"] == "高档化妆品：每克人民币 12.00 元 >= 人民币 10 元"

@@ -7,20 +7,15 @@ from decimal import Decimal
 import pytest
 
 from digitrade.systems.ecommerce.tax import assess_order
-from tests.systems.ecommerce.support import FACE_CREAM, WORKED_EXAMPLE, item, order
+from tests.systems.ecommerce.support import (
+    ASSESS_ORDER_FIELDS,
+    FACE_CREAM,
+    WORKED_EXAMPLE,
+    item,
+    order,
+)
 
-CONTRACT = {
-    "allowed",
-    "reasons",
-    "dutiable_value",
-    "duty",
-    "consumption_tax",
-    "vat",
-    "tax_total",
-    "actual_paid",
-    "annual_total_after",
-    "lines",
-}
+CONTRACT = ASSESS_ORDER_FIELDS
 
 
 def assessed(request):
