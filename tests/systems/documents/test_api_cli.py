@@ -19,6 +19,7 @@ from digitrade.core.config import get_settings
 from digitrade.core.ledger import service as ledger
 from digitrade.systems.documents.demo import TRANSPORT_DOCUMENT
 from digitrade.systems.documents.models import Document, TitleEvent
+from digitrade.systems.documents.types import examples
 from tests.conftest import bearer
 from tests.support import official_fixture, throwaway_database
 
@@ -228,3 +229,36 @@ def test_cli_verifies_openattestation_offline(run):
     body = json.loads(result.stdout)
     assert body["format"] == "openattestation" and body["verified"] is False
     assert any("not checkable offline" in c["reason"] for c in body["checks"])
+
+
+def test_batch_issuance_is_all_or_nothing(client, db, key, trade):
+    good = {
+        "kind": "certificate-of-origin",
+        "subject": examples.illustrative_certificate_of_origin(),
+    }
+    bad = {"kind": "certificate-of-origin", "subject": {"certificateNumber": "X"}}
+    refused = client.post(
+        "/api/documents/issue-batch",
+        params={"organisation_id": trade.carrier},
+        headers=bearer(key(trade.carrier)),
+        json=[good, bad, good],
+    )
+    assert refused.status_code == 422 and refused.json()["detail"].startswith("document 1:")
+    assert db.scalar(select(func.count()).select_from(Document)) == 0
+    issued = client.post(
+        "/api/documents/issue-batch",
+        params={"organisation_id": trade.carrier},
+        headers=bearer(key(trade.carrier)),
+        json=[good, good, good],
+    )
+    assert issued.status_code == 201, issued.text
+    assert [d["kind"] for d in issued.json()] == ["certificate-of-origin"] * 3
+    assert len({d["uuid"] for d in issued.json()}) == 3
+    assert db.scalar(select(func.count()).select_from(Document)) == 3
+    too_many = client.post(
+        "/api/documents/issue-batch",
+        params={"organisation_id": trade.carrier},
+        headers=bearer(key(trade.carrier)),
+        json=[],
+    )
+    assert too_many.status_code == 422

@@ -91,6 +91,22 @@ def issue(
     return service.issue(session, actor=actor, organisation_id=organisation_id, request=body)
 
 
+@router.post(
+    "/issue-batch",
+    response_model=list[DocumentRead],
+    status_code=status.HTTP_201_CREATED,
+    summary="Issue up to 500 documents in one transaction, all or nothing",
+    description=(
+        "Each document is checked, signed, anchored in the ledger and audited as when issued "
+        "alone; if one is refused, none is issued and the problem names its position."
+    ),
+)
+def issue_batch(
+    body: list[IssueRequest], session: DbSession, actor: ApiPrincipal, organisation_id: int
+) -> list[DocumentRead]:
+    return service.issue_batch(session, actor=actor, organisation_id=organisation_id, requests=body)
+
+
 @router.get("", response_model=list[DocumentRead], summary="Documents held by or issued by")
 def list_documents(
     session: DbSession,

@@ -127,6 +127,38 @@ def issue(
     emit(detail.model_dump(exclude={"credential", "title_events"}), output)
 
 
+@app.command("issue-batch")
+@handle_errors
+def issue_batch(
+    path: str = typer.Argument(
+        ..., help='JSON array of {"kind", "subject", "to": issue-to organisation slug (eBL)}'
+    ),
+    issuer: str = typer.Option(..., "--issuer", help="issuing organisation (slug)"),
+    output: OutputFormat = FormatOption,
+) -> None:
+    """Issue many documents in one transaction, all or nothing."""
+    items = _json(path)
+    if not isinstance(items, list):
+        raise fail(f"{path}: must be a JSON array of documents")
+    with db_session() as session:
+        requests = [
+            IssueRequest.model_validate(
+                {
+                    "kind": item.get("kind") if isinstance(item, dict) else None,
+                    "subject": item.get("subject") if isinstance(item, dict) else None,
+                    "holder_organisation_id": _org(session, item["to"])
+                    if isinstance(item, dict) and item.get("to")
+                    else None,
+                }
+            )
+            for item in items
+        ]
+        issued = service.issue_batch(
+            session, actor=CLI_ACTOR, organisation_id=_org(session, issuer), requests=requests
+        )
+    emit(issued, output, columns=DOCUMENT_COLUMNS)
+
+
 @app.command("list")
 @handle_errors
 def list_documents(

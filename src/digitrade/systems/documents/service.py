@@ -29,7 +29,13 @@ from digitrade.core.auth.principal import Principal
 from digitrade.core.config import get_settings
 from digitrade.core.crypto.keys import SigningKey, create_signing_key, unseal
 from digitrade.core.db import utcnow
-from digitrade.core.errors import Conflict, NotFound, ServiceUnavailable, validation_error
+from digitrade.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    ServiceUnavailable,
+    validation_error,
+)
 from digitrade.core.ledger import service as ledger
 from digitrade.systems.documents import openattestation
 from digitrade.systems.documents.dcsa import jws, pint, schema, states
@@ -526,6 +532,29 @@ def issue(
             recipient_organisation_id=request.holder_organisation_id,
         )
     return _detail(session, row)
+
+
+MAX_BATCH = 500
+
+
+def issue_batch(
+    session: Session, *, actor: Principal, organisation_id: int, requests: list[IssueRequest]
+) -> list[DocumentRead]:
+    """Issue many documents in one transaction (a carrier's or a chamber's batch run): each is
+    checked, signed, anchored and audited exactly as one issued alone, and the whole batch is
+    refused, nothing written, if any one is refused (the error names its position)."""
+    actor.require(ISSUE, organisation_id)
+    if not 1 <= len(requests) <= MAX_BATCH:
+        raise validation_error("documents", f"send 1 to {MAX_BATCH} documents")
+    issued: list[DocumentRead] = []
+    for position, request in enumerate(requests):
+        try:
+            detail = issue(session, actor=actor, organisation_id=organisation_id, request=request)
+        except DomainError as exc:
+            exc.detail = f"document {position}: {exc.detail}"
+            raise
+        issued.append(DocumentRead(**detail.model_dump(exclude={"credential", "title_events"})))
+    return issued
 
 
 # ---------------------------------------------------------------------------------------------
