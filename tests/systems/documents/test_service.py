@@ -397,8 +397,10 @@ def test_examination_with_stored_credit_and_ebl(db, trade):
             },
         },
     )
+    # The credit asks for five documents; an invoice and the eBL alone cannot comply.
     codes = {d["code"] for d in result["discrepancies"]}
-    assert result["complying"] is (not codes)
+    assert result["complying"] is False
+    assert "DOCUMENT_MISSING" in codes
     for discrepancy in result["discrepancies"]:
         assert discrepancy["article"] and discrepancy["message_zh"]
     with pytest.raises(PermissionDenied):

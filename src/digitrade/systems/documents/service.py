@@ -18,7 +18,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, replace
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -1359,8 +1362,6 @@ def _verify_envelope(
 
 def _platform_keys(session: Session) -> dict[str, jws.PublicKey]:
     """Public keys known for chain-entry signatures: every document key on this platform."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
     keys: dict[str, Any] = {}
     query = (
         select(Organisation.slug, IssuerKey.fragment, SigningKey.public_key)

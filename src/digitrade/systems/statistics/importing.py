@@ -561,13 +561,12 @@ def read_template_csv(
     ``source`` fills empty ``source`` cells. With ``on_row`` the rows go to that callback instead
     of ``preview.rows``, so memory does not grow with the file.
     """
-    reader = csv.reader(_text(stream))
-    header = _first_row(reader)
-    if header is None:
-        return _empty_file(FORMAT_TEMPLATE)
-    collector = _collector(FORMAT_TEMPLATE, max_rows, max_errors, progress, progress_every, on_row)
-    return _read_template_rows(
-        _numbered(reader), header, reader.line_num, collector, source=source, known_code=known_code
+    return _read_csv(
+        stream,
+        FORMAT_TEMPLATE,
+        source=source,
+        known_code=known_code,
+        common=_Limits(max_rows, max_errors, progress, progress_every, on_row),
     )
 
 
@@ -750,14 +749,13 @@ def read_unctad_panel(
     on_row: RowSink | None = None,
 ) -> ImportPreview:
     """Read the UNCTAD DDS panel: two rows (credit, debit) per economy-year, US$ millions."""
-    reader = csv.reader(_text(stream))
-    header = _first_row(reader)
-    if header is None:
-        return _empty_file(FORMAT_UNCTAD_PANEL)
-    collector = _collector(
-        FORMAT_UNCTAD_PANEL, max_rows, max_errors, progress, progress_every, on_row
+    return _read_csv(
+        stream,
+        FORMAT_UNCTAD_PANEL,
+        source=source,
+        known_code=None,
+        common=_Limits(max_rows, max_errors, progress, progress_every, on_row),
     )
-    return _read_panel_rows(_numbered(reader), header, reader.line_num, collector, source=source)
 
 
 # --- SDMX-CSV -------------------------------------------------------------------------------
@@ -873,12 +871,56 @@ def read_sdmx_csv(
     on_row: RowSink | None = None,
 ) -> ImportPreview:
     """Read the UNCTAD DDS indicators from a Data360 SDMX-CSV file; other indicators are counted."""
+    return _read_csv(
+        stream,
+        FORMAT_SDMX_CSV,
+        source=source,
+        known_code=None,
+        common=_Limits(max_rows, max_errors, progress, progress_every, on_row),
+    )
+
+
+@dataclass(frozen=True)
+class _Limits:
+    max_rows: int
+    max_errors: int
+    progress: ProgressCallback | None
+    progress_every: int
+    on_row: RowSink | None
+
+
+def _read_csv(
+    stream: IO[str] | IO[bytes],
+    fmt: str | None,
+    *,
+    source: str,
+    known_code: Callable[[str], bool] | None,
+    common: _Limits,
+) -> ImportPreview:
+    """Read a CSV in layout ``fmt``, or in the layout its header shows when ``fmt`` is None."""
     reader = csv.reader(_text(stream))
     header = _first_row(reader)
     if header is None:
-        return _empty_file(FORMAT_SDMX_CSV)
-    collector = _collector(FORMAT_SDMX_CSV, max_rows, max_errors, progress, progress_every, on_row)
-    return _read_sdmx_rows(_numbered(reader), header, reader.line_num, collector, source=source)
+        return _empty_file(fmt or FORMAT_TEMPLATE)
+    fmt = fmt or detect_format(header)
+    collector = _collector(
+        fmt,
+        common.max_rows,
+        common.max_errors,
+        common.progress,
+        common.progress_every,
+        common.on_row,
+    )
+    rows = _numbered(reader)
+    if fmt == FORMAT_SDMX_CSV:
+        return _read_sdmx_rows(rows, header, reader.line_num, collector, source=source)
+    if fmt == FORMAT_UNCTAD_PANEL:
+        return _read_panel_rows(rows, header, reader.line_num, collector, source=source)
+    if known_code is None:
+        raise ImportFileError("the template needs the list of known EBOPS codes")
+    return _read_template_rows(
+        rows, header, reader.line_num, collector, source=source, known_code=known_code
+    )
 
 
 # --- dispatch -------------------------------------------------------------------------------
@@ -934,17 +976,10 @@ def read_any(
         )
     if not name.endswith(".csv"):
         raise ImportFileError(f"cannot read {name or 'this file'}: expected .csv or .xlsx")
-    reader = csv.reader(_text(path_or_stream))
-    header = _first_row(reader)
-    if header is None:
-        return _empty_file(FORMAT_TEMPLATE)
-    fmt = detect_format(header)
-    collector = _collector(fmt, max_rows, max_errors, progress, progress_every, on_row)
-    rows = _numbered(reader)
-    if fmt == FORMAT_SDMX_CSV:
-        return _read_sdmx_rows(rows, header, reader.line_num, collector, source=source)
-    if fmt == FORMAT_UNCTAD_PANEL:
-        return _read_panel_rows(rows, header, reader.line_num, collector, source=source)
-    return _read_template_rows(
-        rows, header, reader.line_num, collector, source=source, known_code=known_code
+    return _read_csv(
+        path_or_stream,
+        None,
+        source=source,
+        known_code=known_code,
+        common=_Limits(max_rows, max_errors, progress, progress_every, on_row),
     )

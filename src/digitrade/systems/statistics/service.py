@@ -93,22 +93,32 @@ _VALUE = Decimal("0.000001")
 # Who may change the figures
 
 
+def _agencies(session: Session, actor: Principal, permission: str) -> list[int]:
+    """The agency organisations in which ``actor`` holds ``permission``."""
+    return [
+        org_id
+        for org_id in sorted(actor.organisation_ids)
+        if actor.can(permission, org_id) and _kind(session, org_id) == OrganisationKind.AGENCY
+    ]
+
+
+def _refuse(actor: Principal, permission: str) -> PermissionDenied:
+    actor.require(permission)  # anonymous: AuthenticationRequired
+    return PermissionDenied(
+        f"{actor.display_name} lacks permission {permission!r} in an agency organisation"
+    )
+
+
 def _agency(
     session: Session, actor: Principal, permission: str, organisation_id: int | None
 ) -> int | None:
     """Official figures are changed by an agency (or a platform administrator)."""
     if actor.is_platform_admin and organisation_id is None:
-        actor.require(permission)
         return None
     if organisation_id is None:
-        agencies = [
-            org_id
-            for org_id in sorted(actor.organisation_ids)
-            if actor.can(permission, org_id) and _kind(session, org_id) == OrganisationKind.AGENCY
-        ]
+        agencies = _agencies(session, actor, permission)
         if not agencies:
-            actor.require(permission, -1)  # raises with the permission named
-            raise PermissionDenied(f"{actor.display_name} is not a member of an agency")
+            raise _refuse(actor, permission)
         return agencies[0]
     actor.require(permission, organisation_id)
     if _kind(session, organisation_id) != OrganisationKind.AGENCY and not actor.is_platform_admin:
@@ -1066,11 +1076,14 @@ def progress(
     definition: str = "mofcom_wto",
     window: int = DEFAULT_WINDOW,
     locale: str = "en",
+    indicators: AnnualIndicators | None = None,
 ) -> ProgressReport:
-    """Each target of ``economy`` against its data: ``digitrade stats progress``."""
+    """Each target of ``economy`` against its data: ``digitrade stats progress``.
+    ``indicators``, when the caller has them already, saves reading the economy again."""
     if not 1 <= window <= 30:
         raise validation_error("window", "must be 1 to 30 years")
-    indicators = annual_indicators(session, economy=economy, definition=definition)
+    if indicators is None:
+        indicators = annual_indicators(session, economy=economy, definition=definition)
     targets = list(list_targets(session, economy=economy))
     assessed = [
         assess_target(
@@ -1377,12 +1390,7 @@ def get_return(session: Session, *, actor: Principal, return_id: int) -> ReturnR
 
 
 def _is_reviewer(session: Session, actor: Principal) -> bool:
-    if actor.is_platform_admin:
-        return True
-    return any(
-        actor.can(REVIEW, org_id) and _kind(session, org_id) == OrganisationKind.AGENCY
-        for org_id in actor.organisation_ids
-    )
+    return actor.is_platform_admin or bool(_agencies(session, actor, REVIEW))
 
 
 def list_returns(
@@ -1401,8 +1409,8 @@ def list_returns(
         query = query.where(DirectReturn.organisation_id == organisation_id)
     elif not _is_reviewer(session, actor):
         own = [o for o in actor.organisation_ids if actor.can(REPORT, o)]
-        if not actor.is_authenticated or not own:
-            actor.require(REVIEW, -1)
+        if not own:
+            raise _refuse(actor, REVIEW)
         query = query.where(DirectReturn.organisation_id.in_(own))
     if status:
         query = query.where(DirectReturn.status == status)
@@ -1811,8 +1819,15 @@ def dashboard(
     locale: str = "en",
 ) -> dict[str, Any]:
     """Everything the dashboard draws, in one response (one round trip per page view)."""
-    report = progress(session, economy=economy, definition=definition, window=window, locale=locale)
     indicators = annual_indicators(session, economy=economy, definition=definition)
+    report = progress(
+        session,
+        economy=economy,
+        definition=definition,
+        window=window,
+        locale=locale,
+        indicators=indicators,
+    )
     chosen = definitions.DEFINITIONS[definition]
     targets = []
     for target in report.targets:
