@@ -9,6 +9,8 @@ PORT ?= 8000
 export DIGITRADE_HOST ?= $(HOST)
 export DIGITRADE_PORT ?= $(PORT)
 
+NEWMAN := node_modules/.bin/newman
+
 .PHONY: run test check bench setup catalogues lock clean browser
 
 $(BIN)/python:
@@ -33,9 +35,14 @@ run: setup
 	$(BIN)/digitrade demo load
 	$(BIN)/digitrade serve --host $(HOST) --port $(PORT)
 
-## make test: the whole suite (browser tests drive the system Chromium)
-test: setup browser
+## make test: the whole suite (browser tests drive the system Chromium; IATA's ONE Record
+## unit tests run with newman, installed from package-lock.json)
+test: setup browser $(NEWMAN)
 	$(BIN)/python -m pytest
+
+$(NEWMAN): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NEWMAN)
 
 ## make browser: Debian's Chromium for the browser tests, installed if missing
 browser:
@@ -56,4 +63,4 @@ lock: $(BIN)/python
 	$(BIN)/pip freeze --exclude-editable | grep -v '^digitrade' > constraints.txt
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules

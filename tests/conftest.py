@@ -101,6 +101,7 @@ def settings(database_url: str) -> Settings:
         key_encryption_key=TEST_KEK,
         ledger_integrate_interval_seconds=0,  # tests integrate explicitly
         ledger_checkpoint_interval_seconds=0,
+        onerecord_delivery_interval_seconds=0,  # tests deliver notifications explicitly
         login_max_failures=3,
         log_json=False,
     )

@@ -68,7 +68,16 @@ def create_app(
         ):
             worker = LedgerWorker(session_factory, settings)
             worker.start()
+        system_workers = [
+            w
+            for w in (s.worker(session_factory, settings) for s in systems if s.worker)
+            if w is not None
+        ]
+        for system_worker in system_workers:
+            system_worker.start()
         yield
+        for system_worker in system_workers:
+            system_worker.stop()
         if worker is not None:
             worker.stop()
 
@@ -113,6 +122,8 @@ def create_app(
             app.include_router(system.api, prefix=f"/api/{system.name}")
         if system.pages is not None:
             app.include_router(system.pages, prefix=f"/{system.name}")
+        for prefix, router in system.standard_routers:
+            app.include_router(router, prefix=prefix)
     return app
 
 

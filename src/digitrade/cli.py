@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -70,6 +71,12 @@ def version(output: OutputFormat = FormatOption) -> None:
     emit({"version": __version__}, output)
 
 
+class HttpImplementation(StrEnum):
+    AUTO = "auto"
+    H11 = "h11"
+    HTTPTOOLS = "httptools"
+
+
 @app.command()
 @handle_errors
 def serve(
@@ -77,6 +84,14 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default from settings)")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes")] = None,
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development)")] = False,
+    http: Annotated[
+        HttpImplementation,
+        typer.Option(
+            help="HTTP/1.1 implementation: httptools (fast) sends header names in lower case; "
+            "h11 keeps their case (Type, Latest-Revision) for clients that compare names "
+            "case-sensitively"
+        ),
+    ] = HttpImplementation.AUTO,
 ) -> None:
     """Serve the web UI and API with uvicorn."""
     import uvicorn
@@ -98,6 +113,7 @@ def serve(
         port=port or settings.port,
         workers=workers or settings.workers,
         reload=reload,
+        http=http.value,
         log_config=None,
         access_log=False,
         proxy_headers=False,

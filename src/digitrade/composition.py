@@ -9,9 +9,10 @@ from __future__ import annotations
 from digitrade.core.auth.permissions import register_permissions
 from digitrade.core.ledger.kinds import register_kinds
 from digitrade.core.registry import SystemModule
-from digitrade.systems import dataflow, documents, ecommerce, einvoice, statistics
+from digitrade.systems import aircargo, dataflow, documents, ecommerce, einvoice, statistics
 
 SYSTEMS: tuple[SystemModule, ...] = (
+    aircargo.module,
     dataflow.module,
     documents.module,
     einvoice.module,

@@ -48,6 +48,14 @@ DEMO_ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         "ops@huangpu-shipping.digitrade.example",
     ),
     DemoOrganisation(
+        "pudong-aircargo-demo",
+        "Pudong Air Cargo Co. (demo)",
+        "浦东航空货运有限公司（演示）",
+        OrganisationKind.AIRLINE,
+        "CN",
+        "ops@pudong-aircargo.digitrade.example",
+    ),
+    DemoOrganisation(
         "lingang-export-demo",
         "Lin-gang Precision Export Ltd. (demo)",
         "临港精密出口有限公司（演示）",

@@ -81,6 +81,36 @@ class Settings(BaseSettings):
         description="This platform's eBL platform code in DCSA PINT transfers (at most 4 "
         "characters, as PINT's eblPlatform).",
     )
+    onerecord_base_url: str = Field(
+        default="",
+        pattern=r"^(https?://[^\s?#]+)?$",
+        description="The ONE Record API root as other servers reach it; object IRIs are minted "
+        "under it (default: http://HOST:PORT/onerecord). Keep it stable: IRIs are stored.",
+    )
+    onerecord_api_version: Literal["2.0.0", "2.2.0"] = Field(
+        default="2.2.0",
+        description="ONE Record API served: 2.2.0 with cargo ontology 3.2, or 2.0.0 with 3.0.0.",
+    )
+    onerecord_validation: Literal["strict", "lenient"] = Field(
+        default="strict",
+        description="strict: refuse (400) classes and properties outside the cargo ontology and "
+        "values of the wrong kind; lenient: keep them as sent (data written for older "
+        "ontologies).",
+    )
+    onerecord_data_holder: str = Field(
+        default="",
+        description="Slug of the organisation named as the ONE Record server's data holder "
+        "(default: the oldest organisation).",
+    )
+    onerecord_delivery_interval_seconds: float = Field(
+        default=2.0, ge=0, description="How often notifications are sent (0: never in serve)."
+    )
+    onerecord_retry_base_seconds: float = Field(
+        default=2.0, gt=0, description="First retry delay of a failed notification; doubles."
+    )
+    onerecord_max_attempts: int = Field(
+        default=8, ge=1, le=100, description="Attempts before a notification is dead-lettered."
+    )
     fixtures_dir: Path = Field(
         default=Path("../shared/fixtures"),
         description="Official test material used by tests and by the demo when present.",

@@ -39,6 +39,11 @@ class SystemModule:
     ledger_kinds: tuple[EntryKind, ...] = ()  # evidence this system anchors in the ledger
     docs_path: str = ""  # docs/systems/<name>.md
     cli_name: str = ""  # the command group's name when it differs from ``name`` (``stats``)
+    # Routers mounted at their own prefix, outside /api (a standard's own paths: /onerecord).
+    standard_routers: tuple[tuple[str, Any], ...] = ()
+    # Background work of a running server: called with (session factory, settings), returns an
+    # object with start() and stop() (a thread), or None when the settings switch it off.
+    worker: Callable[[Any, Any], Any] | None = None
 
     def live_status(self, session: Session) -> tuple[bool, str]:
         if self.status is None:
