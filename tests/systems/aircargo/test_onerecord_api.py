@@ -196,6 +196,15 @@ def test_hostile_bodies(client, owner_token):
     assert too_big.status_code in (400, 413)
     array = _post(client, owner_token, "/logistics-objects", [PIECE, PIECE])
     assert array.status_code == 400
+    deep = (
+        '{"@context": {"cargo": "https://onerecord.iata.org/ns/cargo#"}, "@type": "cargo:Piece", '
+    )
+    deep += '"cargo:containedPieces": ' + '{"cargo:containedPieces": ' * 5000 + "{}" + "}" * 5001
+    nested = client.post(
+        "/onerecord/logistics-objects", content=deep, headers=_headers(owner_token)
+    )
+    assert nested.status_code == 400
+    assert "nested too deeply" in _error(nested)["title"]
 
 
 def _accept(client, token: str, request_location: str) -> httpx.Response:

@@ -75,6 +75,8 @@ def parse_json(body: bytes) -> Any:
         return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LinkedDataError(f"the body is not JSON: {exc}") from None
+    except RecursionError:
+        raise LinkedDataError("the document is nested too deeply") from None
 
 
 def expand(document: Any) -> list[Node]:
@@ -85,6 +87,8 @@ def expand(document: Any) -> list[Node]:
         expanded: list[Node] = jsonld.expand(document, _OPTIONS)
     except jsonld.JsonLdError as exc:
         raise LinkedDataError(f"not valid JSON-LD: {_jsonld_message(exc)}") from None
+    except RecursionError:
+        raise LinkedDataError("the document is nested too deeply") from None
     return expanded
 
 
@@ -202,6 +206,8 @@ def flatten_root(root: Node, root_iri: str) -> Graph:
         flat: list[Node] = jsonld.flatten([root], None, _OPTIONS)
     except jsonld.JsonLdError as exc:
         raise LinkedDataError(f"not valid JSON-LD: {_jsonld_message(exc)}") from None
+    except RecursionError:
+        raise LinkedDataError("the document is nested too deeply") from None
     names: dict[str, str] = {}
 
     def rename(identifier: str) -> str:
