@@ -277,3 +277,51 @@ def test_a_refused_message_gets_a_100_receipt_naming_the_check(client, world, ap
     body = client.get(f"/api/ecommerce/orders/{order_id}/receipts", headers=bearer(token)).json()
     assert (body[-1]["receipt_type"], body[-1]["status"]) == ("CEB412", "100")
     assert body[-1]["info"].startswith("refused: amounts")
+
+
+def test_an_accepted_return_with_the_goods_back_refills_the_bonded_lots(factory):
+    """Same-warehouse storage: a returned 1210 order's units go back into the lots its release
+    took them from; without the goods back (no date) nothing moves."""
+    org = platform(factory, stock=5)
+    with transaction(factory) as session:
+        for kind in FOUR:
+            submit(session, org, kind)
+        order = session.scalars(select(ClearanceOrder)).one()
+        assert on_hand(session, org) == 3
+        released = order.released_at.astimezone(service.CHINA).date()
+        result = service.submit_return(
+            session,
+            actor=ACTOR,
+            order_id=order.id,
+            data=service.ReturnCreate(
+                application_date=released,
+                goods_back_date=released,
+                goods_category="cosmetics",
+            ),
+        )
+        assert result.decision["accepted"] is True
+        assert result.bonded_return is not None
+        assert [m.kind for m in result.bonded_return.movements] == ["return_in"]
+        assert on_hand(session, org) == 5
+        assert quota(session) == Decimal(0)  # the annual total is credited back too
+        back = session.scalars(
+            select(BondedMovement).where(BondedMovement.kind == "return_in")
+        ).one()
+        assert (back.quantity, back.order_no) == (2, "SYN202500000001")
+
+
+def test_a_return_without_the_goods_back_moves_no_stock(factory):
+    org = platform(factory, stock=5)
+    with transaction(factory) as session:
+        for kind in FOUR:
+            submit(session, org, kind)
+        order = session.scalars(select(ClearanceOrder)).one()
+        released = order.released_at.astimezone(service.CHINA).date()
+        result = service.submit_return(
+            session,
+            actor=ACTOR,
+            order_id=order.id,
+            data=service.ReturnCreate(application_date=released, goods_category="cosmetics"),
+        )
+        assert result.bonded_return is None
+        assert on_hand(session, org) == 3

@@ -78,6 +78,11 @@ class ReturnResult(BaseModel):
     decision: dict[str, Any]
     credited: str = Field(description="amount credited back to the buyer's annual total")
     order: OrderRead
+    bonded_return: BondedMoveResult | None = Field(
+        None,
+        description="a 1210 order's units put back into its bonded-CBEC lots when the goods "
+        "are back in the zone (same-warehouse storage)",
+    )
 
 
 # Bonded account book (1210, same-warehouse storage) -------------------------------------------

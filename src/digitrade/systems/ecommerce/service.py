@@ -942,6 +942,7 @@ def submit_return(
         row.status = RETURNED
         row.returned_at = utcnow()
         session.flush()
+        restocked = _restock_return(session, actor, row, data)
         audit.record(
             session,
             actor=actor,
@@ -949,10 +950,46 @@ def submit_return(
             entity_type="ecommerce_order",
             entity_id=row.id,
             organisation_id=row.organisation_id,
-            after={"order_no": row.order_no, "credited": format_money(credited)},
+            after={
+                "order_no": row.order_no,
+                "credited": format_money(credited),
+                "restocked": (row.match_result or {}).get("bonded") if restocked else None,
+            },
+        )
+        return ReturnResult(
+            decision=decision.as_dict(),
+            credited=format_money(credited),
+            order=_read(row),
+            bonded_return=restocked,
         )
     return ReturnResult(
         decision=decision.as_dict(), credited=format_money(credited), order=_read(row)
+    )
+
+
+def _restock_return(
+    session: Session, actor: Principal, row: ClearanceOrder, data: ReturnCreate
+) -> BondedMoveResult | None:
+    """An accepted return of a 1210 order whose goods are back in the zone puts the units its
+    release took out back into the same bonded-CBEC lots (same-warehouse storage)."""
+    bonded = (row.match_result or {}).get("bonded")
+    if not bonded or data.goods_back_date is None:
+        return None
+    lines = [
+        BondedLine(item_no=item_no, quantity=int(quantity))
+        for item_no, quantity in sorted(bonded["lines"].items())
+    ]
+    return return_bonded(
+        session,
+        actor=actor,
+        organisation_id=row.organisation_id,
+        data=BondedReturnIn(
+            book_no=bonded["book_no"],
+            order_no=row.order_no,
+            reference=f"return {row.order_no}"[:60],
+            status=bonded.get("status", BONDED_CBEC),
+            lines=lines,
+        ),
     )
 
 
