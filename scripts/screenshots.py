@@ -200,6 +200,20 @@ def take(browser: Browser, base_url: str, out: Path) -> list[Path]:
     shot(page, "documents-verify-zh.png")
     bank.close()
 
+    airline = browser.new_context(base_url=base_url, viewport=DESKTOP, locale="en-GB")
+    page = airline.new_page()
+    sign_in(page, email="ops@pudong-aircargo.digitrade.example")
+    page.goto("/aircargo/?q=000-12345675&lang=en")
+    expect(page.locator("#timeline")).to_be_visible()
+    expect(page.locator("[data-chart=bar][data-rendered=true]")).to_have_count(1)
+    page.wait_for_timeout(1000)  # entry animations
+    shot(page, "aircargo-record.png")
+    page.goto(page.url.split("?")[0] + "?lang=zh-Hans")
+    expect(page.locator("#timeline")).to_be_visible()
+    page.wait_for_timeout(1000)
+    shot(page, "aircargo-record-zh.png")
+    airline.close()
+
     public = browser.new_context(base_url=base_url, viewport=DESKTOP, locale="en-GB")
     page = public.new_page()
     page.goto("/statistics/?lang=en")
