@@ -564,3 +564,13 @@ def test_action_requests_are_private_to_the_parties(client, owner_token, other_t
     assert bad_status.status_code == 400
     assert client.delete(_path(location), headers=bearer(owner_token)).status_code == 204
     assert _accept(client, owner_token, location).status_code == 400  # revoked, not pending
+
+
+def test_unknown_endpoints_and_methods_are_api_errors(client, owner_token):
+    missing = client.get("/onerecord/no-such-thing", headers=bearer(owner_token))
+    assert missing.status_code == 404
+    assert _error(missing)["title"] == "no such ONE Record endpoint"
+    iri = _create(client, owner_token)
+    wrong_method = client.put(_path(iri), headers=bearer(owner_token))
+    assert wrong_method.status_code == 405
+    assert "not allowed" in _error(wrong_method)["title"]

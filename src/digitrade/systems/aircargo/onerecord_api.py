@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from digitrade.core.auth import service as auth_service
 from digitrade.core.auth.dependencies import DbSession, platform
@@ -504,3 +505,20 @@ async def receive_notification(request: Request, session: DbSession) -> Response
     caller = _caller(request, session, server)
     service.receive_notification(session, server, caller, body)
     return Response(status_code=204)
+
+
+@router.api_route(
+    "/{path:path}",
+    methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+    include_in_schema=False,
+)
+def unknown_endpoint(request: Request, path: str) -> Response:
+    """Anything else under /onerecord answers as the specification's errors do."""
+    # The router's own routes carry their paths without the /onerecord prefix.
+    scope = {**request.scope, "path": "/" + path, "root_path": ""}
+    for route in router.routes:
+        if isinstance(route, APIRoute) and route.name != "unknown_endpoint":
+            match, _ = route.matches(scope)
+            if match is Match.PARTIAL:
+                raise OneRecordError(405, f"{request.method} is not allowed on this resource")
+    raise OneRecordError(404, "no such ONE Record endpoint", resource=f"/{path}")
