@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from digitrade.core.audit import AuditEvent
 from digitrade.core.auth.permissions import Role
 from digitrade.core.ledger.models import LedgerEntry
+from digitrade.systems.ecommerce.ceb import read_message, receipt_results
 from digitrade.systems.ecommerce.models import BuyerQuota, ClearanceOrder
 from tests.conftest import bearer
 from tests.systems.ecommerce.support import (
@@ -170,11 +171,18 @@ def test_an_invalid_message_is_refused_field_by_field(client, world, api_key):
     problem = response.json()
     assert problem["code"] == "ecommerce.message-invalid"
     assert any("goodsValue" in error["field"] for error in problem["errors"])
+    # Customs' answer to a refused message: a CEB312 receipt with returnStatus 100.
+    receipt = problem["receipt"]
+    assert (receipt["receipt_type"], receipt["status"]) == ("CEB312", "100")
+    assert "goodsValue" in receipt["info"]
+    [result] = receipt_results(read_message(receipt["xml"].encode("utf-8")))
+    assert (result.status, result.keys["orderNo"]) == ("100", "SYN202501010001")
     for bad in (b"<not-xml", b"<a/>", b""):
         response = send(client, token, world.org_a, "CEB311", data=bad)
         assert response.status_code == 422, response.text
         assert response.headers["content-type"].startswith("application/problem+json")
         assert [error["field"] for error in response.json()["errors"]] == ["file"]
+        assert "receipt" not in response.json()  # nothing readable to answer
     assert send(client, token, world.org_a, "CEB625").status_code == 422  # not a three-order one
 
 

@@ -43,6 +43,7 @@ from digitrade.systems.ecommerce import matching, returns, tax
 from digitrade.systems.ecommerce.ceb import build_message, read_message, validate
 from digitrade.systems.ecommerce.ceb.codes import RETURN_STATUSES, CustomsStatus
 from digitrade.systems.ecommerce.ceb.model import CebMessage, Document, Issue
+from digitrade.systems.ecommerce.ceb.receipts import build_receipt
 from digitrade.systems.ecommerce.ceb.spec import RECEIPT_FOR, SPECS
 from digitrade.systems.ecommerce.ceb.validation import ValidationReport, parse_timestamp
 from digitrade.systems.ecommerce.identity import identity_number_problem
@@ -252,15 +253,19 @@ def parse_checked(data: bytes) -> tuple[str, CebMessage, str, Document, str]:
             message.message_type, message.guid, len(message.documents), tuple(validate(message))
         )
     if message is None or not report.valid:
+        summary = "; ".join(f"{i.path}: {i.message}" for i in report.errors)
+        extra: dict[str, Any] = {
+            "report": report.as_dict(),
+            "detail_zh": "报文有错误："
+            + "；".join(f"{i.path}：{i.message_zh or i.message}" for i in report.errors)[:600],
+        }
+        refusal_receipt = _refusal_receipt(message, summary)
+        if refusal_receipt is not None:
+            extra["receipt"] = refusal_receipt
         raise MessageInvalid(
-            "the message has errors: "
-            + "; ".join(f"{i.path}: {i.message}" for i in report.errors)[:600],
+            "the message has errors: " + summary[:600],
             fields=[FieldIssue(_field(i.path), i.message) for i in report.errors],
-            extra={
-                "report": report.as_dict(),
-                "detail_zh": "报文有错误："
-                + "；".join(f"{i.path}：{i.message_zh or i.message}" for i in report.errors)[:600],
-            },
+            extra=extra,
         )
     text = _message_text(data)
     role = ROLE_OF_TYPE.get(message.message_type)
@@ -276,6 +281,25 @@ def parse_checked(data: bytes) -> tuple[str, CebMessage, str, Document, str]:
     if not order_no:
         raise validation_error("orderNo", "is required to file the message against its order")
     return text, message, role, document, order_no
+
+
+def _refusal_receipt(message: CebMessage | None, errors: str) -> dict[str, str] | None:
+    """The receipt customs would send for a message it refuses (``returnStatus`` 100), when the
+    message is readable enough to be answered: its type has a receipt and it has documents."""
+    if message is None or message.message_type not in RECEIPT_FOR or not message.documents:
+        return None
+    info = ("refused: " + errors)[:1000]
+    try:
+        now = dt.datetime.now(CHINA).replace(tzinfo=None)
+        xml = build_receipt(message, status="100", info=info, at=now)
+    except DomainError:  # a key too malformed to repeat: the report says it all
+        return None
+    return {
+        "receipt_type": RECEIPT_FOR[message.message_type],
+        "status": "100",
+        "info": info,
+        "xml": xml.decode("utf-8"),
+    }
 
 
 def _already_done(row: ClearanceOrder) -> Conflict:
