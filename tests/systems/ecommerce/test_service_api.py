@@ -372,3 +372,24 @@ def test_catalogue_item_rates_are_checked_by_the_tax_engine(client, world, api_k
     assert response.status_code == 422, response.text
     assert "vat_rate" in [error["field"] for error in response.json()["errors"]]
     assert db.scalar(select(func.count(ClearanceOrder.id))) == 0
+
+
+def test_tax_settlement_endpoint(client, world, api_key):
+    token = api_key(Role.VIEWER)
+    url = f"/api/ecommerce/tax-settlement?organisation_id={world.org_a}&as_of=2026-02-01"
+    response = client.get(url, headers=bearer(token))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["as_of"] == "2026-02-01"
+    assert set(body["totals"]) == {"return_window", "payable", "overdue", "returned"}
+    assert body["totals"]["payable"] == {
+        "orders": 0,
+        "duty": "0.00",
+        "consumption_tax": "0.00",
+        "vat": "0.00",
+        "tax_total": "0.00",
+    }
+    outsider = api_key(Role.OWNER, organisation_id=world.org_b)
+    assert client.get(url, headers=bearer(outsider)).status_code == 403
+    bad = client.get(url.replace("2026-02-01", "soon"), headers=bearer(token))
+    assert bad.status_code == 422

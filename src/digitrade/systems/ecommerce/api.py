@@ -7,6 +7,7 @@ command line's JSON contracts, open to anyone.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from typing import Annotated, Any
@@ -38,6 +39,7 @@ from digitrade.systems.ecommerce.schemas import (
     ReturnResult,
     StockTakeReport,
     StockTakeRequest,
+    TaxSettlement,
 )
 from digitrade.web.uploads import FILE_BODY, read_upload
 
@@ -108,6 +110,24 @@ def list_orders(
         offset=offset,
     )
     return Page[OrderRead](items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get(
+    "/tax-settlement",
+    response_model=TaxSettlement,
+    summary="Withholding-tax settlement of released lists on a day (GAC 2018 No.194)",
+    description="Released lists by stage on `as_of` (default: today in China): in the 30-day "
+    "return window, payable on days 31-45 after release, overdue, or returned (tax not "
+    "collected); per stage the number of lists and duty, consumption tax, VAT and total.",
+)
+def tax_settlement(
+    session: DbSession,
+    actor: ApiPrincipal,
+    organisation_id: int,
+    as_of: dt.date | None = None,
+) -> TaxSettlement:
+    day = as_of or dt.datetime.now(service.CHINA).date()
+    return service.tax_settlement(session, actor=actor, organisation_id=organisation_id, as_of=day)
 
 
 @router.get("/orders/{order_id}", response_model=OrderDetail)

@@ -20,6 +20,7 @@ from digitrade.core.auth.principal import Principal
 from digitrade.core.cli_support import (
     FormatOption,
     OutputFormat,
+    db_session,
     emit,
     error_console,
     fail,
@@ -27,7 +28,7 @@ from digitrade.core.cli_support import (
 )
 from digitrade.core.config import get_settings
 from digitrade.core.db import make_engine, make_session_factory, transaction
-from digitrade.systems.ecommerce import dangerous_goods, matching, returns, tax
+from digitrade.systems.ecommerce import dangerous_goods, matching, returns, service, tax
 from digitrade.systems.ecommerce.batch import BatchResult, clear_batch
 from digitrade.systems.ecommerce.ceb import read_message, validate_message
 from digitrade.systems.ecommerce.ceb.xmlsafe import DEFAULT_MAX_BYTES
@@ -38,6 +39,7 @@ from digitrade.systems.ecommerce.fields import (
     optional_decimal,
     reject_unknown,
 )
+from digitrade.systems.ecommerce.service import CHINA
 
 app = typer.Typer(
     help="Cross-border e-commerce clearance: tax, returns, three orders, CEB messages, air DG.",
@@ -342,3 +344,39 @@ def clear(
             typer.echo(f"  {error['file']}: {error['error']}")
     if summary["errors"]:
         raise typer.Exit(1)
+
+
+@app.command("tax-settlement")
+@handle_errors
+def tax_settlement(
+    organisation: Annotated[str, typer.Option(help="The withholding organisation (slug)")],
+    as_of: Annotated[
+        str | None, typer.Option(help="Day to settle on, YYYY-MM-DD (default: today, China)")
+    ] = None,
+    output: OutputFormat = FormatOption,
+) -> None:
+    """Released lists by settlement stage: in the 30-day return window, payable on days 31-45,
+    overdue, or returned (tax not collected), with the tax totals of each."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else dt.datetime.now(CHINA).date()
+    except ValueError:
+        raise fail(f"--as-of must be a date such as 2026-11-26, not {as_of!r}") from None
+    with db_session() as session:
+        organisation_id = session.scalar(
+            select(Organisation.id).where(Organisation.slug == organisation)
+        )
+        if organisation_id is None:
+            raise fail(f"organisation {organisation!r} does not exist")
+        result = service.tax_settlement(
+            session, actor=Principal.system("cli"), organisation_id=organisation_id, as_of=day
+        )
+    if output is OutputFormat.JSON:
+        emit(result, output)
+        return
+    emit(
+        [{"stage": stage, **total.model_dump()} for stage, total in result.totals.items()],
+        output,
+        title=f"tax settlement on {day.isoformat()}",
+    )

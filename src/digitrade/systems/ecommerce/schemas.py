@@ -74,6 +74,39 @@ class ReturnCreate(BaseModel):
     goods_category: str = Field(max_length=100, examples=["cosmetics"])
 
 
+class SettlementLine(BaseModel):
+    order_no: str
+    mode: str | None
+    released_on: dt.date = Field(description="release date, China time")
+    return_deadline: dt.date
+    payable_from: dt.date
+    payable_by: dt.date
+    stage: str = Field(description="return_window, payable, overdue, or returned (not collected)")
+    duty: str
+    consumption_tax: str
+    vat: str
+    tax_total: str
+
+
+class SettlementTotal(BaseModel):
+    orders: int
+    duty: str
+    consumption_tax: str
+    vat: str
+    tax_total: str
+
+
+class TaxSettlement(BaseModel):
+    """The withholder's tax on released retail-import lists on one day (GAC 2018 No.194)."""
+
+    organisation_id: int
+    as_of: dt.date
+    totals: dict[str, SettlementTotal] = Field(
+        description="per stage: return_window, payable (days 31-45), overdue, returned"
+    )
+    lines: list[SettlementLine]
+
+
 class ReturnResult(BaseModel):
     decision: dict[str, Any]
     credited: str = Field(description="amount credited back to the buyer's annual total")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Protocol
@@ -39,7 +40,7 @@ from digitrade.core.errors import (
 )
 from digitrade.core.ledger import service as ledger
 from digitrade.core.text import Text
-from digitrade.systems.ecommerce import matching, returns, tax
+from digitrade.systems.ecommerce import matching, returns, settlement, tax
 from digitrade.systems.ecommerce.ceb import build_message, read_message, validate
 from digitrade.systems.ecommerce.ceb.codes import RETURN_STATUSES, CustomsStatus
 from digitrade.systems.ecommerce.ceb.model import CebMessage, Document, Issue
@@ -76,9 +77,12 @@ from digitrade.systems.ecommerce.schemas import (
     ReceiptRead,
     ReturnCreate,
     ReturnResult,
+    SettlementLine,
+    SettlementTotal,
     StockTakeLine,
     StockTakeReport,
     StockTakeRequest,
+    TaxSettlement,
 )
 from digitrade.systems.ecommerce.texts import render
 
@@ -989,6 +993,65 @@ def submit_return(
     return ReturnResult(
         decision=decision.as_dict(), credited=format_money(credited), order=_read(row)
     )
+
+
+def tax_settlement(
+    session: Session,
+    *,
+    actor: Principal,
+    organisation_id: int,
+    as_of: dt.date,
+    rest_days: Collection[dt.date] = (),
+) -> TaxSettlement:
+    """Released lists of the organisation by settlement stage on ``as_of``: tax still in the
+    30-day return window, payable (days 31-45), overdue; returned lists' tax is not collected."""
+    actor.require(READ, organisation_id)
+    rows = session.execute(
+        select(ClearanceOrder.order_no, ClearanceOrder.mode, ClearanceOrder.status)
+        .add_columns(ClearanceOrder.released_at, ClearanceOrder.assessment)
+        .where(
+            ClearanceOrder.organisation_id == organisation_id,
+            ClearanceOrder.status.in_([matching.ClearanceStatus.RELEASED.value, RETURNED]),
+            ClearanceOrder.released_at.is_not(None),
+        )
+        .order_by(ClearanceOrder.released_at, ClearanceOrder.order_no)
+    ).all()
+    parts = ("duty", "consumption_tax", "vat", "tax_total")
+    sums = {
+        stage: dict.fromkeys(("orders", *parts), Decimal(0))
+        for stage in (*settlement.STAGES, RETURNED)
+    }
+    lines = []
+    for order_no, mode, status, released_at, assessment in rows:
+        released_on = released_at.astimezone(CHINA).date()
+        if released_on > as_of:
+            continue
+        window = settlement.settlement_window(released_on, rest_days)
+        stage = RETURNED if status == RETURNED else settlement.stage_on(window, as_of)
+        amounts = {part: Decimal(str((assessment or {}).get(part, "0"))) for part in parts}
+        sums[stage]["orders"] += 1
+        for part in parts:
+            sums[stage][part] += amounts[part]
+        lines.append(
+            SettlementLine(
+                order_no=order_no,
+                mode=mode,
+                released_on=released_on,
+                return_deadline=window.return_deadline,
+                payable_from=window.payable_from,
+                payable_by=window.payable_by,
+                stage=stage,
+                **{part: format_money(amounts[part]) for part in parts},
+            )
+        )
+    totals = {
+        stage: SettlementTotal(
+            orders=int(values["orders"]),
+            **{part: format_money(values[part]) for part in parts},
+        )
+        for stage, values in sums.items()
+    }
+    return TaxSettlement(organisation_id=organisation_id, as_of=as_of, totals=totals, lines=lines)
 
 
 def _restock_return(
