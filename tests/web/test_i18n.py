@@ -24,6 +24,7 @@ from digitrade.systems.ecommerce.pages import (
     CONFIGURATION_LABELS,
     KIND_LABELS,
     ROLE_LABELS,
+    SETTLEMENT_STAGES,
 )
 from digitrade.systems.ecommerce.pages import STATUS_LABELS as ECOMMERCE_STATUS_LABELS
 from digitrade.systems.einvoice.pages import FORM_UNITS, TYPE_LABELS, VAT_CATEGORY_LABELS
@@ -162,6 +163,7 @@ def _runtime_message_ids() -> set[str]:
     ids.update(("fatal", "warning", "information"))
     for labels in (
         ECOMMERCE_STATUS_LABELS,
+        SETTLEMENT_STAGES,
         ROLE_LABELS,
         CHECK_LABELS,
         KIND_LABELS,

@@ -427,3 +427,18 @@ def test_an_invalid_upload_is_explained_in_chinese(client, world):
             assert (
                 "商品价格 goodsValue 1100.00 不等于 OrderList 总价 totalPrice 之和 1200.00" in error
             )
+
+
+def test_tax_settlement_page(client, db, world, demo_orders):
+    sign_in(client, "owner@a.example")
+    page = client.get(f"/ecommerce/settlement?organisation_id={world.org_a}&as_of=2026-02-01")
+    assert page.status_code == 200
+    assert 'data-testid="settlement-totals"' in page.text
+    assert "Payable (days 31-45)" in page.text
+    chinese = client.get(
+        f"/ecommerce/settlement?organisation_id={world.org_a}&as_of=2026-02-01&lang=zh-Hans"
+    )
+    assert "应缴（第 31–45 日）" in chinese.text
+    bad = client.get(f"/ecommerce/settlement?organisation_id={world.org_a}&as_of=soon")
+    assert bad.status_code == 422
+    assert 'id="form-error"' in bad.text

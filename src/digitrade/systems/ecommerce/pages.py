@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from digitrade.core.auth.dependencies import DbSession, ReadSession, check_csrf
 from digitrade.core.errors import DomainError, validation_error
@@ -429,6 +430,16 @@ MOVEMENT_LABELS = {
 }
 
 
+def _readable_organisations(
+    session: Session, viewer: Any, organisation_id: int | None
+) -> tuple[list[Any], int | None]:
+    """The organisations the viewer may read, and the one chosen (the first by default)."""
+    organisations = organisations_where(session, viewer, READ)
+    if organisation_id is None and organisations:
+        organisation_id = organisations[0].id
+    return organisations, organisation_id
+
+
 def _bonded_page(
     request: Request,
     session: DbSession,
@@ -441,9 +452,7 @@ def _bonded_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    organisations = organisations_where(session, viewer, READ)
-    if organisation_id is None and organisations:
-        organisation_id = organisations[0].id
+    organisations, organisation_id = _readable_organisations(session, viewer, organisation_id)
     lots: list[Any] = []
     movements: list[Any] = []
     total = 0
@@ -578,6 +587,52 @@ def quota_page(
                 status_code=exc.status,
             )
     return render(request, "ecommerce/quota.html", _context(context))
+
+
+# Withholding-tax settlement --------------------------------------------------------------------
+
+SETTLEMENT_STAGES = {
+    "return_window": "In the return window",
+    "payable": "Payable (days 31-45)",
+    "overdue": "Overdue",
+    "returned": "Returned (not collected)",
+}
+
+
+@router.get("/settlement", response_class=HTMLResponse)
+def settlement_page(
+    request: Request,
+    session: DbSession,
+    viewer: Viewer,
+    organisation_id: int | None = None,
+    as_of: str = "",
+) -> Response:
+    """Released lists by settlement stage on a day: the tax the withholder pays on days 31-45."""
+    if not viewer.is_authenticated:
+        return login_redirect(request)
+    organisations, organisation_id = _readable_organisations(session, viewer, organisation_id)
+    form = {"as_of": as_of.strip() or _china_today().isoformat()}
+    context: dict[str, Any] = {
+        "organisations": organisations,
+        "organisation_id": organisation_id,
+        "form": form,
+        "stage_labels": SETTLEMENT_STAGES,
+    }
+    if organisation_id is not None:
+        try:
+            try:
+                day = dt.date.fromisoformat(form["as_of"])
+            except ValueError:
+                raise validation_error("as_of", "give a date such as 2026-02-01") from None
+            context["settlement"] = service.tax_settlement(
+                session, actor=viewer, organisation_id=organisation_id, as_of=day
+            )
+        except DomainError as exc:
+            context["error"] = localised_detail(request, exc)
+            return render(
+                request, "ecommerce/settlement.html", _context(context), status_code=exc.status
+            )
+    return render(request, "ecommerce/settlement.html", _context(context))
 
 
 # Parcel screening ----------------------------------------------------------------------------

@@ -119,6 +119,10 @@ ECOMMERCE_ERROR_TITLES = (
 # E-commerce labels (digitrade.systems.ecommerce.pages): statuses, message roles, checks,
 # screening kinds and channels, order fields and tax steps.
 ECOMMERCE_LABELS = (
+    N_("In the return window"),
+    N_("Payable (days 31-45)"),
+    N_("Overdue"),
+    N_("Returned (not collected)"),
     N_("Rejected"),
     N_("Accepted"),
     N_("Released"),
