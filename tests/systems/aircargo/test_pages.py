@@ -247,3 +247,20 @@ def test_another_organisation_without_a_grant_sees_nothing(client, db, world, wa
     assert found.status_code == 404
     log = client.get("/aircargo/notifications")
     assert 'data-status="pending"' not in log.text
+
+
+def test_a_signed_in_browser_can_open_the_iris_it_is_shown(client, waybill):
+    """GET with the session works, so the IRIs on the record page open; writes need a key."""
+    path = "/onerecord" + waybill.iri.split("/onerecord", 1)[1]
+    assert client.get(path).status_code == 401
+    sign_in(client, "viewer@a.example")
+    opened = client.get(path)
+    assert opened.status_code == 200, opened.text
+    assert opened.json()["@id"] == waybill.iri
+    write = client.post(
+        "/onerecord/logistics-objects",
+        content=b'{"@context": {"cargo": "https://onerecord.iata.org/ns/cargo#"}, '
+        b'"@type": "cargo:Piece"}',
+        headers={"Content-Type": "application/ld+json"},
+    )
+    assert write.status_code == 401

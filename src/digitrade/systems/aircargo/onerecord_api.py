@@ -20,7 +20,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from digitrade.core.auth import service as auth_service
-from digitrade.core.auth.dependencies import DbSession, platform
+from digitrade.core.auth.dependencies import (
+    SAFE_METHODS,
+    DbSession,
+    platform,
+    session_principal,
+)
 from digitrade.core.errors import DomainError
 from digitrade.systems.aircargo import linkeddata as ld
 from digitrade.systems.aircargo import service
@@ -88,14 +93,21 @@ def _server(request: Request) -> Server:
 
 
 def _caller(request: Request, session: Any, server: Server) -> Caller:
+    """The API key's organisation; a signed-in browser may also read (GET, HEAD): the IRIs on
+    the platform's pages then open. Writes always need a key (no cookie-borne writes)."""
     authorization = request.headers.get("authorization", "")
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if not authorization and request.method in SAFE_METHODS:
+        principal = session_principal(request, session)
+        if not principal.is_authenticated:
+            raise OneRecordError(401, "authentication required: send 'Authorization: Bearer <key>'")
+    elif scheme.lower() != "bearer" or not token.strip():
         raise OneRecordError(401, "authentication required: send 'Authorization: Bearer <key>'")
-    try:
-        principal = auth_service.authenticate_api_key(session, token.strip())
-    except DomainError:
-        raise OneRecordError(401, "the API key is unknown, expired or revoked") from None
+    else:
+        try:
+            principal = auth_service.authenticate_api_key(session, token.strip())
+        except DomainError:
+            raise OneRecordError(401, "the API key is unknown, expired or revoked") from None
     return service.ensure_caller(
         _reader_factory(request), session, server, principal, agent_cache(request)
     )
