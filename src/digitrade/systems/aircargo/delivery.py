@@ -41,17 +41,22 @@ def retry_delay(attempts: int, base_seconds: float) -> float:
     return float(min(base_seconds * (2 ** max(attempts - 1, 0)), MAX_DELAY_SECONDS))
 
 
-def _claim(session: Session, now: dt.datetime) -> list[int]:
-    due = session.scalars(
-        select(Notification.id)
-        .where(
-            Notification.status == "pending",
-            Notification.next_attempt_at <= now,
-            or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
+def _due(session: Session, now: dt.datetime) -> list[int]:
+    return list(
+        session.scalars(
+            select(Notification.id)
+            .where(
+                Notification.status == "pending",
+                Notification.next_attempt_at <= now,
+                or_(Notification.claimed_until.is_(None), Notification.claimed_until < now),
+            )
+            .order_by(Notification.id)
+            .limit(BATCH)
         )
-        .order_by(Notification.id)
-        .limit(BATCH)
-    ).all()
+    )
+
+
+def _claim(session: Session, due: list[int], now: dt.datetime) -> list[int]:
     claimed = []
     for notification_id in due:
         result = session.execute(
@@ -97,8 +102,13 @@ def sweep(
 ) -> SweepResult:
     """Send every due notification once."""
     now = now or utcnow()
+    # Look first without the write lock: most sweeps find nothing to send.
+    with transaction(factory, write=False) as session:
+        due = _due(session, now)
+    if not due:
+        return SweepResult()
     with transaction(factory) as session:
-        claimed = _claim(session, now)
+        claimed = _claim(session, due, now)
     delivered = retried = dead = 0
     for notification_id in claimed:
         with transaction(factory) as session:
