@@ -30,6 +30,7 @@ from typing import Any
 import pytest
 
 from tests.support import REPO_ROOT, in_ci, official_fixture
+from tests.systems.aircargo.conftest import CONFORMANCE_REPORTS
 from tests.systems.aircargo.servers import OneRecordServer, one_record_server
 
 pytestmark = pytest.mark.fixtures
@@ -97,10 +98,16 @@ def run_suite(collection: Path, server: OneRecordServer, work: Path) -> dict[str
         "scripts_failed": stats["testScripts"]["failed"],
         "failures": failures,
     }
-    # The figures end up in the test report: what ran, what passed.
-    print(json.dumps({k: v for k, v in summary.items() if k != "failures"}))
-    for failure in failures:
-        print("newman failure:", failure)
+    # The figures end up in the session's summary: what ran, what failed.
+    version = server.env.get("DIGITRADE_ONERECORD_API_VERSION", "2.2.0")
+    CONFORMANCE_REPORTS.append(
+        f"{collection.stem} against API {version}: "
+        f"{summary['requests']} requests ({summary['requests_failed']} failed), "
+        f"{summary['assertions']} assertions ({summary['assertions_failed']} failed)"
+    )
+    CONFORMANCE_REPORTS.extend(
+        f"  failed: {name} / {test}: {message}" for name, test, message in failures
+    )
     return summary
 
 
