@@ -102,6 +102,11 @@ class Settings(BaseSettings):
         description="Slug of the organisation named as the ONE Record server's data holder "
         "(default: the oldest organisation).",
     )
+    onerecord_public_tracking: bool = Field(
+        default=True,
+        description="Anyone may track an air waybill at /aircargo/track: its Cargo iQ milestones "
+        "and route only, as airlines' tracking pages show them (false: signed-in users only).",
+    )
     onerecord_delivery_interval_seconds: float = Field(
         default=2.0, ge=0, description="How often notifications are sent (0: never in serve)."
     )

@@ -264,3 +264,31 @@ def test_a_signed_in_browser_can_open_the_iris_it_is_shown(client, waybill):
         headers={"Content-Type": "application/ld+json"},
     )
     assert write.status_code == 401
+
+
+def test_anyone_can_track_an_air_waybill_but_sees_milestones_and_route_only(client, waybill):
+    page = client.get("/aircargo/track?awb=00012345675")
+    assert page.status_code == 200, page.text
+    assert 'data-code="DEP"' in page.text
+    assert "2026-11-21 17:40 UTC" in page.text  # DEP actual
+    assert "PVG -&gt; AMS, PD931" in page.text
+    assert "Pudong Air Cargo" not in page.text  # no parties
+    assert "Precision bearings" not in page.text  # no goods
+    chinese = client.get("/aircargo/track?awb=000-12345675&lang=zh-Hans")
+    assert "航班已起飞" in chinese.text
+    assert client.get("/aircargo/track?awb=000-12345676").status_code == 400  # check digit
+    assert client.get("/aircargo/track?awb=000-12345686").status_code == 404  # nobody's
+    assert client.get("/aircargo/track?awb=hello").status_code == 400
+    assert client.get("/aircargo/track").status_code == 200
+
+
+def test_tracking_can_be_reserved_to_signed_in_users(client, waybill, app):
+    settings = app.state.platform.settings
+    app.state.platform.settings = settings.model_copy(update={"onerecord_public_tracking": False})
+    try:
+        response = client.get("/aircargo/track?awb=000-12345675", follow_redirects=False)
+        assert response.status_code in (302, 303)
+        sign_in(client, "viewer@a.example")
+        assert client.get("/aircargo/track?awb=000-12345675").status_code == 200
+    finally:
+        app.state.platform.settings = settings

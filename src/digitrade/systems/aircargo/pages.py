@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from digitrade.core.auth.dependencies import DbSession, check_csrf
+from digitrade.core.auth.dependencies import DbSession, check_csrf, platform
 from digitrade.core.auth.principal import Principal
 from digitrade.core.errors import DomainError, NotFound, PermissionDenied
 from digitrade.systems.aircargo import delivery, records, service
@@ -113,6 +113,15 @@ def _is_demo(record: ShipmentRecord) -> bool:
     return any(summary.awb == DEMO_AWB for summary in record.objects)
 
 
+def _check_digit_message(request: Request, awb: str) -> str:
+    _ = gettext_for(request)
+    text: str = _(
+        "%(awb)s is not a valid air waybill number: its last digit should be the "
+        "first seven digits of the serial modulo 7."
+    ) % {"awb": awb}
+    return text
+
+
 # Search --------------------------------------------------------------------------------------
 
 
@@ -133,10 +142,7 @@ def search_page(request: Request, session: DbSession, viewer: Viewer, q: str = "
     message = None
     if query and not found:
         if awb and not records.awb_check_digit_ok(awb):
-            message = _(
-                "%(awb)s is not a valid air waybill number: its last digit should be the "
-                "first seven digits of the serial modulo 7."
-            ) % {"awb": awb}
+            message = _check_digit_message(request, awb)
         elif awb:
             message = _("No air waybill %(awb)s that you may read.") % {"awb": awb}
         else:
@@ -187,6 +193,56 @@ def record_page(request: Request, session: DbSession, viewer: Viewer, object_id:
             "utc": utc,
         },
     )
+
+
+# Public tracking -----------------------------------------------------------------------------
+
+
+@router.get("/track", response_class=HTMLResponse)
+def tracking_page(request: Request, session: DbSession, viewer: Viewer, awb: str = "") -> Response:
+    """Track an air waybill without an account: milestones planned and actual, and the route;
+    no parties, goods or documents."""
+    if not platform(request).settings.onerecord_public_tracking and not viewer.is_authenticated:
+        return login_redirect(request)
+    _ = gettext_for(request)
+    query = awb.strip()[:20]
+    number = records.normalise_awb(query) if query else None
+    record = None
+    message = None
+    if query and number is None:
+        message = _("Give an air waybill number such as 000-12345675.")
+    elif number and not records.awb_check_digit_ok(number):
+        message = _check_digit_message(request, number)
+    elif number:
+        record = records.public_tracking(session, number)
+        if record is None:
+            message = _("No shipment with air waybill %(awb)s is tracked here.") % {"awb": number}
+    chinese = request_language(request) == "zh-Hans"
+    return render(
+        request,
+        "aircargo/track.html",
+        {
+            "query": query,
+            "awb": number,
+            "message": message,
+            "milestones": record.milestones if record else [],
+            "reached": sum(1 for m in record.milestones if m.actual) if record else 0,
+            "route": record.route if record else [],
+            "codes": location_codes(session, record) if record else {},
+            "chinese": chinese,
+            "illustrative": record is not None and _is_demo(record),
+            "utc": utc,
+        },
+        status_code=_tracking_status(query, number, record is not None),
+    )
+
+
+def _tracking_status(query: str, number: str | None, found: bool) -> int:
+    if found or not query:
+        return 200
+    if number and records.awb_check_digit_ok(number):
+        return 404  # a well-formed number nobody publishes here
+    return 400
 
 
 # Notifications -------------------------------------------------------------------------------

@@ -115,8 +115,11 @@ def summarise(
     )
 
 
-def _readable(session: Session, caller: Caller, obj: LogisticsObject) -> bool:
-    return service.has_permission(session, caller, obj, API + "GET_LOGISTICS_OBJECT")
+def _readable(session: Session, caller: Caller | None, obj: LogisticsObject) -> bool:
+    """None stands for public tracking, which reads only milestones and the route."""
+    return caller is None or service.has_permission(
+        session, caller, obj, API + "GET_LOGISTICS_OBJECT"
+    )
 
 
 def search(
@@ -148,7 +151,7 @@ def search(
 
 
 def _linked_objects(
-    session: Session, caller: Caller, root: LogisticsObject
+    session: Session, caller: Caller | None, root: LogisticsObject
 ) -> list[LogisticsObject]:
     """The root and the objects linked to it either way (a waybill's shipment, the shipment's
     pieces, the flight that carries them), breadth first; parties are left out (shown as such)."""
@@ -427,12 +430,28 @@ def _notifications(session: Session, objects: list[LogisticsObject]) -> list[Not
     return sorted(rows, key=lambda row: row.created_at)
 
 
+def public_tracking(session: Session, awb: str) -> ShipmentRecord | None:
+    """The record of an air waybill for public tracking (no account): the page built on it shows
+    only the Cargo iQ milestones and the route, as airlines' tracking pages do."""
+    waybill = session.scalar(
+        select(LogisticsObject)
+        .where(LogisticsObject.awb == awb)
+        .order_by(LogisticsObject.created_at)
+        .limit(1)
+    )
+    return None if waybill is None else _record(session, None, waybill)
+
+
 def shipment_record(
     session: Session, server: Server, caller: Caller, object_id: str
 ) -> ShipmentRecord:
     root = service.find_object(session, server, object_id)
     if not _readable(session, caller, root):
         raise OneRecordError(403, "Access denied", resource=root.iri)
+    return _record(session, caller, root)
+
+
+def _record(session: Session, caller: Caller | None, root: LogisticsObject) -> ShipmentRecord:
     objects = _linked_objects(session, caller, root)
     names = _names(session)
     agent_names = _agent_names(session)
