@@ -184,6 +184,7 @@ def test_init_stands_up_a_company(run):
         )
     )
     assert first["base_url"] == BASE
+    assert first["agent"].startswith(BASE + "/logistics-objects/")
     assert first["data_holder"].startswith(BASE + "/logistics-objects/")
     assert first["api_key"].startswith("dtk_")
     again = as_json(
@@ -198,5 +199,33 @@ def test_init_stands_up_a_company(run):
             "json",
         )
     )
-    assert again["data_holder"] == first["data_holder"]  # the same company, a new key
+    assert again["agent"] == first["agent"]  # the same company, a new key
     assert again["api_key"] != first["api_key"]
+
+
+def test_init_on_a_fresh_database_makes_the_company_the_data_holder(tmp_path, monkeypatch):
+    with throwaway_database(tmp_path) as url:
+        monkeypatch.setenv("DIGITRADE_DATABASE_URL", url)
+        monkeypatch.setenv("DIGITRADE_ONERECORD_BASE_URL", BASE)
+        get_settings.cache_clear()
+        try:
+            result = CliRunner().invoke(
+                app,
+                [
+                    "aircargo",
+                    "init",
+                    "--org",
+                    "acme",
+                    "--name",
+                    "ACME Forwarding",
+                    "--format",
+                    "json",
+                ],
+            )
+            assert result.exit_code == 0, result.output
+            body = json.loads(result.stdout)
+            assert body["agent"] == body["data_holder"]
+            info = CliRunner().invoke(app, ["aircargo", "info", "--format", "json"])
+            assert json.loads(info.stdout)["data_holder"] == body["agent"]
+        finally:
+            get_settings.cache_clear()

@@ -74,8 +74,9 @@ def init(
     ),
     output: OutputFormat = FormatOption,
 ) -> None:
-    """Stand up this server for one company: the schema, the company as data holder, its
-    logistics agent and an API key. Then run ``digitrade serve``."""
+    """Stand up this server for one company: the schema, the company (the data holder when it is
+    the first organisation, or DIGITRADE_ONERECORD_DATA_HOLDER names it), its logistics agent
+    and an API key. Then run ``digitrade serve``."""
     from digitrade.core.auth import service as auth_service
     from digitrade.core.auth.permissions import Role
     from digitrade.core.auth.schemas import ApiKeyCreate, OrganisationCreate
@@ -100,6 +101,10 @@ def init(
                 data=OrganisationCreate(slug=organisation, name=name, kind=kind),
             ).id
         agent = service.agent_for_organisation(session, server, organisation_id)
+        holder = service.data_holder_id(session, server)
+        holder_iri = (
+            service.agent_for_organisation(session, server, holder).iri if holder else agent.iri
+        )
         key = auth_service.create_api_key(
             session,
             actor=actor,
@@ -114,7 +119,8 @@ def init(
         {
             "base_url": server.base_url,
             "api_version": server.version.name,
-            "data_holder": agent.iri,
+            "agent": agent.iri,
+            "data_holder": holder_iri,
             "api_key": key.token,
             "next": "digitrade serve (with the same DIGITRADE_ONERECORD_BASE_URL)",
         },
