@@ -41,9 +41,7 @@ def _wait_for(check: Any, what: str) -> Any:
 
 def _partner_key(server: OneRecordServer, slug: str, name: str) -> str:
     """An organisation on ``server`` standing for a partner, and an API key for it."""
-    server.cli("orgs", "create", slug, "--name", name, "--kind", "carrier")
-    key = server.cli("keys", "create", "--org", slug, "--name", "partner", "--role", "editor")
-    return str(key["token"])
+    return server.add_partner_organisation(slug, name)
 
 
 def test_forwarder_is_notified_of_departure_even_after_being_down(tmp_path):
