@@ -29,9 +29,8 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 
 
 def domain_error(error: OneRecordError) -> Exception:
-    message = error.title + (
-        ": " + "; ".join(m for m, _ in error.details) if error.details[0][0] != error.title else ""
-    )
+    reasons = [message for message, _ in error.details if message != error.title]
+    message = error.title + (": " + "; ".join(reasons) if reasons else "")
     if error.status == 404:
         return NotFound(message)
     if error.status in (401, 403):
@@ -57,9 +56,7 @@ def search_objects(
     limit: Limit = 50,
 ) -> list[ObjectSummary]:
     server = server_for(request)
-    return records.search(
-        session, server, caller_for(request, session, server, principal), q, limit
-    )
+    return records.search(session, caller_for(request, session, server, principal), q, limit)
 
 
 @router.get(

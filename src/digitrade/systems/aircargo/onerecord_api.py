@@ -29,8 +29,7 @@ from digitrade.core.auth.dependencies import (
 from digitrade.core.errors import DomainError
 from digitrade.systems.aircargo import linkeddata as ld
 from digitrade.systems.aircargo import service
-from digitrade.systems.aircargo.context import agent_cache, server_for
-from digitrade.systems.aircargo.context import reader_factory as _reader_factory
+from digitrade.systems.aircargo.context import agent_cache, reader_factory, server_for
 from digitrade.systems.aircargo.models import LogisticsObject, Revision
 from digitrade.systems.aircargo.service import Caller, OneRecordError, Server
 from digitrade.systems.aircargo.vocabulary import ACCEPTED_VERSION_PARAMETERS, API
@@ -72,13 +71,13 @@ class OneRecordRoute(APIRoute):
             try:
                 return await original(request)
             except OneRecordError as exc:
-                return error_response(exc, _server(request))
+                return error_response(exc, server_for(request))
             except RequestValidationError as exc:
                 details = [(str(e.get("msg")), None) for e in exc.errors()]
                 return error_response(OneRecordError(400, "invalid request", details))
             except DomainError as exc:
                 status = getattr(exc, "status", 400)
-                return error_response(OneRecordError(status, str(exc)), _server(request))
+                return error_response(OneRecordError(status, str(exc)), server_for(request))
             except StarletteHTTPException as exc:
                 return error_response(OneRecordError(exc.status_code, str(exc.detail)))
 
@@ -86,10 +85,6 @@ class OneRecordRoute(APIRoute):
 
 
 router = APIRouter(route_class=OneRecordRoute, tags=["aircargo: IATA ONE Record API"])
-
-
-def _server(request: Request) -> Server:
-    return server_for(request)
 
 
 def _caller(request: Request, session: Any, server: Server) -> Caller:
@@ -109,7 +104,7 @@ def _caller(request: Request, session: Any, server: Server) -> Caller:
         except DomainError:
             raise OneRecordError(401, "the API key is unknown, expired or revoked") from None
     return service.ensure_caller(
-        _reader_factory(request), session, server, principal, agent_cache(request)
+        reader_factory(request), session, server, principal, agent_cache(request)
     )
 
 
@@ -117,7 +112,7 @@ def _holder_agent(request: Request, session: Any, server: Server, caller: Caller
     holder = service.data_holder_id(session, server)
     if holder is None:
         return caller.agent_iri
-    return service.ensure_agent_iri(_reader_factory(request), session, server, holder)
+    return service.ensure_agent_iri(reader_factory(request), session, server, holder)
 
 
 def _media_parameters(value: str) -> tuple[str, dict[str, str]]:
@@ -202,7 +197,7 @@ def _created(location: str, type_iri: str) -> Response:
 
 @router.get("/", summary="Server information (api:ServerInformation)")
 def server_information(request: Request, session: DbSession) -> Response:
-    server = _server(request)
+    server = server_for(request)
     _check_accept(request)
     caller = _caller(request, session, server)
     node = service.server_information(server, _holder_agent(request, session, server, caller))
@@ -226,7 +221,7 @@ def _started(request: Request) -> dt.datetime:
     "is validated against the cargo ontology of the configured API version.",
 )
 async def create_object(request: Request, session: DbSession) -> Response:
-    server = _server(request)
+    server = server_for(request)
     body = await _body(request)
     caller = _caller(request, session, server)
     obj = service.create_object(session, server, caller, body)
@@ -246,7 +241,7 @@ def _object_headers(obj: LogisticsObject, revision: Revision) -> dict[str, str]:
 def _read_object(
     request: Request, session: Any, object_id: str, at: str | None
 ) -> tuple[Server, Caller, LogisticsObject, Revision]:
-    server = _server(request)
+    server = server_for(request)
     _check_accept(request)
     caller = _caller(request, session, server)
     moment = service.parse_at(at) if at else None
@@ -270,7 +265,7 @@ def get_object(
 ) -> Response:
     if not embedded and not at:
         # The common case in one query, served from the revision's stored compaction.
-        server = _server(request)
+        server = server_for(request)
         _check_accept(request)
         caller = _caller(request, session, server)
         stored = service.latest_document(session, server, caller, object_id)
@@ -311,7 +306,7 @@ def head_object(
     "/action-requests/); the object changes when its owner accepts the request.",
 )
 async def patch_object(request: Request, session: DbSession, object_id: str) -> Response:
-    server = _server(request)
+    server = server_for(request)
     body = await _body(request)
     caller = _caller(request, session, server)
     change_request = service.request_change(session, server, caller, object_id, body)
@@ -320,7 +315,7 @@ async def patch_object(request: Request, session: DbSession, object_id: str) -> 
 
 @router.get("/logistics-objects/{object_id}/audit-trail", summary="Audit trail of an object")
 def audit_trail(request: Request, session: DbSession, object_id: str) -> Response:
-    server = _server(request)
+    server = server_for(request)
     _check_accept(request)
     caller = _caller(request, session, server)
     node = service.audit_trail_node(session, server, caller, object_id)
@@ -334,7 +329,7 @@ def audit_trail(request: Request, session: DbSession, object_id: str) -> Respons
     summary="Record a logistics event",
 )
 async def create_event(request: Request, session: DbSession, object_id: str) -> Response:
-    server = _server(request)
+    server = server_for(request)
     body = await _body(request)
     caller = _caller(request, session, server)
     event = service.add_event(session, server, caller, object_id, body)
@@ -342,7 +337,7 @@ async def create_event(request: Request, session: DbSession, object_id: str) -> 
 
 
 def _list_events(request: Request, session: Any, object_id: str) -> Response:
-    server = _server(request)
+    server = server_for(request)
     _check_accept(request)
     caller = _caller(request, session, server)
     params = request.query_params
@@ -393,7 +388,7 @@ def list_events_slash(request: Request, session: DbSession, object_id: str) -> R
     summary="Get a logistics event",
 )
 def get_event(request: Request, session: DbSession, object_id: str, event_id: str) -> Response:
-    server = _server(request)
+    server = server_for(request)
     _check_accept(request)
     caller = _caller(request, session, server)
     event = service.get_event(session, server, caller, object_id, event_id)
@@ -419,7 +414,7 @@ def subscription_information(
     topicType: str | None = None,
     topic: str | None = None,
 ) -> Response:
-    server = _server(request)
+    server = server_for(request)
     _check_accept(request)
     caller = _caller(request, session, server)
     subscriber = _holder_agent(request, session, server, caller)
@@ -437,7 +432,7 @@ def subscription_information(
     "notifications go to the subscriber's server.",
 )
 async def create_subscription(request: Request, session: DbSession) -> Response:
-    server = _server(request)
+    server = server_for(request)
     body = await _body(request)
     caller = _caller(request, session, server)
     action = service.request_subscription(session, server, caller, body)
@@ -452,7 +447,7 @@ async def create_subscription(request: Request, session: DbSession) -> Response:
     "object's owner accepts it, which grants the permissions.",
 )
 async def create_delegation(request: Request, session: DbSession) -> Response:
-    server = _server(request)
+    server = server_for(request)
     body = await _body(request)
     caller = _caller(request, session, server)
     action = service.request_delegation(session, server, caller, body)
@@ -461,7 +456,7 @@ async def create_delegation(request: Request, session: DbSession) -> Response:
 
 @router.get("/action-requests/{request_id}", summary="Get an action request")
 def get_action_request(request: Request, session: DbSession, request_id: str) -> Response:
-    server = _server(request)
+    server = server_for(request)
     _check_accept(request)
     caller = _caller(request, session, server)
     action = service.read_request(session, server, caller, request_id)
@@ -482,7 +477,7 @@ def get_action_request(request: Request, session: DbSession, request_id: str) ->
 def decide_action_request(
     request: Request, session: DbSession, request_id: str, status: str | None = None
 ) -> Response:
-    server = _server(request)
+    server = server_for(request)
     caller = _caller(request, session, server)
     wanted = (status or "").removeprefix(API).removeprefix("api:")
     decision = service.decide(session, server, caller, request_id, wanted)
@@ -499,7 +494,7 @@ def decide_action_request(
 
 @router.delete("/action-requests/{request_id}", status_code=204, summary="Revoke an action request")
 def revoke_action_request(request: Request, session: DbSession, request_id: str) -> Response:
-    server = _server(request)
+    server = server_for(request)
     caller = _caller(request, session, server)
     service.revoke(session, server, caller, request_id)
     return Response(status_code=204)
@@ -512,7 +507,7 @@ def revoke_action_request(request: Request, session: DbSession, request_id: str)
     description="Body: an api:Notification from a server this one subscribed to.",
 )
 async def receive_notification(request: Request, session: DbSession) -> Response:
-    server = _server(request)
+    server = server_for(request)
     body = await _body(request)
     caller = _caller(request, session, server)
     service.receive_notification(session, server, caller, body)

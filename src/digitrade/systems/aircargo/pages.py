@@ -16,14 +16,13 @@ from digitrade.core.auth.dependencies import DbSession, check_csrf, platform
 from digitrade.core.auth.principal import Principal
 from digitrade.core.errors import DomainError, NotFound, PermissionDenied
 from digitrade.systems.aircargo import delivery, records, service
-from digitrade.systems.aircargo import linkeddata as ld
 from digitrade.systems.aircargo.context import agent_cache, reader_factory, server_for
 from digitrade.systems.aircargo.demo import DEMO_AWB
-from digitrade.systems.aircargo.models import Event, LogisticsObject, Notification, Revision
+from digitrade.systems.aircargo.models import LogisticsObject, Notification
 from digitrade.systems.aircargo.permissions import MANAGE, READ
 from digitrade.systems.aircargo.schemas import NotificationRow, ShipmentRecord
 from digitrade.systems.aircargo.service import Caller, OneRecordError, Server
-from digitrade.systems.aircargo.vocabulary import API, CARGO
+from digitrade.systems.aircargo.vocabulary import API
 from digitrade.web.pages import Viewer, login_redirect
 from digitrade.web.templating import gettext_for, render, request_language
 
@@ -41,10 +40,6 @@ def utc(value: dt.datetime | None) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC)
     return value.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _server(request: Request) -> Server:
-    return server_for(request)
 
 
 def _page_error(error: OneRecordError) -> DomainError:
@@ -80,35 +75,6 @@ def _may_see(session: Session, caller: Caller, row: NotificationRow) -> bool:
     return service.has_permission(session, caller, obj, API + "GET_LOGISTICS_OBJECT")
 
 
-def _graph_location_codes(graph: dict[str, ld.Node], codes: dict[str, str]) -> None:
-    for node in graph.values():
-        name = ld.first_text(node, CARGO + "locationName")
-        if not name or name in codes:
-            continue
-        for value in ld.values_of(node, CARGO + "locationCodes"):
-            code = ld.first_text(graph.get(str(value.get("@id", "")), {}), CARGO + "code")
-            if code:
-                codes[name] = code
-                break
-
-
-def location_codes(session: Session, record: ShipmentRecord) -> dict[str, str]:
-    """Location name -> its code (an IATA airport code such as PVG), from the locations in the
-    record's objects and events, so routes read as airports do on a waybill."""
-    codes: dict[str, str] = {}
-    ids = [summary.id for summary in record.objects]
-    revisions = select(Revision).join(
-        LogisticsObject,
-        (LogisticsObject.id == Revision.object_id)
-        & (LogisticsObject.revision == Revision.revision),
-    )
-    for revision in session.scalars(revisions.where(Revision.object_id.in_(ids))):
-        _graph_location_codes(revision.graph, codes)
-    for event in session.scalars(select(Event).where(Event.object_id.in_(ids))):
-        _graph_location_codes(event.graph, codes)
-    return codes
-
-
 def _is_demo(record: ShipmentRecord) -> bool:
     return any(summary.awb == DEMO_AWB for summary in record.objects)
 
@@ -131,12 +97,12 @@ def search_page(request: Request, session: DbSession, viewer: Viewer, q: str = "
     facts of this ONE Record server."""
     if not viewer.is_authenticated:
         return login_redirect(request)
-    server = _server(request)
+    server = server_for(request)
     caller = _caller(request, session, server, viewer)
     _ = gettext_for(request)
     query = q.strip()[:300]
     awb = records.normalise_awb(query) if query else None
-    found = records.search(session, server, caller, query, limit=SEARCH_LIMIT)
+    found = records.search(session, caller, query, limit=SEARCH_LIMIT)
     if query and len(found) == 1:
         return RedirectResponse(f"/aircargo/objects/{found[0].id}", status_code=303)
     message = None
@@ -169,7 +135,7 @@ def record_page(request: Request, session: DbSession, viewer: Viewer, object_id:
     """The shipment record around one logistics object."""
     if not viewer.is_authenticated:
         return login_redirect(request)
-    server = _server(request)
+    server = server_for(request)
     caller = _caller(request, session, server, viewer)
     try:
         record = records.shipment_record(session, server, caller, object_id)
@@ -188,7 +154,7 @@ def record_page(request: Request, session: DbSession, viewer: Viewer, object_id:
             "chart_labels": [m.milestone_zh if chinese else m.milestone for m in milestones],
             "chart_values": [m.delay_minutes for m in milestones],
             "illustrative": _is_demo(record),
-            "codes": location_codes(session, record),
+            "codes": record.location_codes,
             "export_href": f"/api/aircargo/objects/{record.root.id}/export",
             "utc": utc,
         },
@@ -228,7 +194,7 @@ def tracking_page(request: Request, session: DbSession, viewer: Viewer, awb: str
             "milestones": record.milestones if record else [],
             "reached": sum(1 for m in record.milestones if m.actual) if record else 0,
             "route": record.route if record else [],
-            "codes": location_codes(session, record) if record else {},
+            "codes": record.location_codes if record else {},
             "chinese": chinese,
             "illustrative": record is not None and _is_demo(record),
             "utc": utc,
@@ -258,7 +224,7 @@ def _notifications_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    server = _server(request)
+    server = server_for(request)
     caller = _caller(request, session, server, viewer)
     chosen = status if status in NOTIFICATION_STATUSES else ""
     rows = [
@@ -309,7 +275,7 @@ async def retry_notification(
     check_csrf(request, str(form.get("csrf_token", "")))
     if not viewer.can(MANAGE):
         raise PermissionDenied("retrying notifications needs the aircargo.manage permission")
-    server = _server(request)
+    server = server_for(request)
     caller = _caller(request, session, server, viewer)
     notification = (
         session.get(Notification, int(notification_id)) if notification_id.isdigit() else None

@@ -98,10 +98,13 @@ def _label(obj: LogisticsObject, graph: ld.Graph) -> str:
 
 
 def summarise(
-    session: Session, obj: LogisticsObject, names: dict[int, str] | None = None
+    session: Session,
+    obj: LogisticsObject,
+    names: dict[int, str] | None = None,
+    graph: ld.Graph | None = None,
 ) -> ObjectSummary:
     names = names if names is not None else _names(session)
-    graph = _latest(session, obj).graph
+    graph = graph if graph is not None else _latest(session, obj).graph
     return ObjectSummary(
         id=obj.id,
         iri=obj.iri,
@@ -123,7 +126,7 @@ def _readable(session: Session, caller: Caller | None, obj: LogisticsObject) -> 
 
 
 def search(
-    session: Session, server: Server, caller: Caller, query: str = "", limit: int = 50
+    session: Session, caller: Caller, query: str = "", limit: int = 50
 ) -> list[ObjectSummary]:
     """Objects the caller may read: by air waybill number, object id or IRI, or the latest."""
     statement = select(LogisticsObject).order_by(LogisticsObject.updated_at.desc())
@@ -274,12 +277,14 @@ def _movement_time(graph: ld.Graph, node: ld.Node, kind: str) -> dt.datetime | N
     return None
 
 
-def _route(session: Session, objects: list[LogisticsObject], events: list[Event]) -> list[RouteLeg]:
+def _route(
+    objects: list[LogisticsObject], graphs: dict[str, ld.Graph], events: list[Event]
+) -> list[RouteLeg]:
     legs = []
     for obj in objects:
         if obj.primary_type != CARGO + "TransportMovement":
             continue
-        graph = _latest(session, obj).graph
+        graph = graphs[obj.id]
         node = graph.get(obj.iri, {})
         departure = ld.values_of(node, CARGO + "departureLocation")
         arrival = ld.values_of(node, CARGO + "arrivalLocation")
@@ -453,9 +458,10 @@ def shipment_record(
 
 def _record(session: Session, caller: Caller | None, root: LogisticsObject) -> ShipmentRecord:
     objects = _linked_objects(session, caller, root)
+    graphs = {obj.id: _latest(session, obj).graph for obj in objects}  # read once
     names = _names(session)
     agent_names = _agent_names(session)
-    summaries = [summarise(session, obj, names) for obj in objects]
+    summaries = [summarise(session, obj, names, graphs[obj.id]) for obj in objects]
     labels = {s.id: s.label for s in summaries}
     events = _events(session, objects)
     return ShipmentRecord(
@@ -463,10 +469,28 @@ def _record(session: Session, caller: Caller | None, root: LogisticsObject) -> S
         objects=summaries,
         timeline=_timeline(events, labels, agent_names),
         milestones=_route_map(events),
-        route=_route(session, objects, events),
+        route=_route(objects, graphs, events),
         parties=_parties(session, objects, events, names, agent_names),
         notifications=_notifications(session, objects),
+        location_codes=_location_codes([*graphs.values(), *(e.graph for e in events)]),
     )
+
+
+def _location_codes(graphs: Iterable[ld.Graph]) -> dict[str, str]:
+    """Location name -> its code (an IATA airport code such as PVG), from the locations in the
+    record's objects and events, so that routes read as airports do on a waybill."""
+    codes: dict[str, str] = {}
+    for graph in graphs:
+        for node in graph.values():
+            name = ld.first_text(node, CARGO + "locationName")
+            if not name or name in codes:
+                continue
+            for value in ld.values_of(node, CARGO + "locationCodes"):
+                code = ld.first_text(graph.get(str(value.get("@id", "")), {}), CARGO + "code")
+                if code:
+                    codes[name] = code
+                    break
+    return codes
 
 
 def export_graph(

@@ -79,6 +79,10 @@ class ShipmentRecord(BaseModel):
     route: list[RouteLeg]
     parties: list[Party]
     notifications: list[NotificationRow]
+    location_codes: dict[str, str] = Field(
+        default_factory=dict,
+        description="Location name -> code (IATA airport code) from the record's locations",
+    )
 
 
 class ImportOutcome(BaseModel):

@@ -269,19 +269,6 @@ def ensure_caller(
     return Caller(organisation_id, iri, principal)
 
 
-def caller_for(session: Session, server: Server, principal: Principal) -> Caller:
-    if not principal.is_authenticated:
-        raise OneRecordError(401, "authentication required: send 'Authorization: Bearer <key>'")
-    organisation_ids = sorted(principal.organisation_ids)
-    if not organisation_ids:
-        holder = data_holder_id(session, server)
-        if not principal.is_platform_admin or holder is None:
-            raise OneRecordError(403, "the caller belongs to no organisation")
-        organisation_ids = [holder]
-    agent = agent_for_organisation(session, server, organisation_ids[0])
-    return Caller(organisation_ids[0], agent.iri, principal)
-
-
 def data_holder_id(session: Session, server: Server) -> int | None:
     query = select(Organisation.id)
     if server.data_holder:

@@ -4,6 +4,7 @@ screening and CEB message validation from the command line (pure computations, n
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sys
@@ -357,8 +358,6 @@ def tax_settlement(
 ) -> None:
     """Released lists by settlement stage: in the 30-day return window, payable on days 31-45,
     overdue, or returned (tax not collected), with the tax totals of each."""
-    import datetime as dt
-
     try:
         day = dt.date.fromisoformat(as_of) if as_of else dt.datetime.now(CHINA).date()
     except ValueError:

@@ -6,6 +6,9 @@ Days are counted as ``returns`` counts them (Civil Code arts 201-203): the relea
 counted, so released 1 January, the return window ends 31 January, tax is payable from
 1 February and must be paid by 15 February; a last day on a rest day passed in ``rest_days``
 moves to the next working day. Pure functions: no database.
+
+Source: the rule as summarised by customs' guidance on GAC 2018 No.194 (secondary); the
+announcement's own wording of the day 31-45 rule is still to be checked against its text.
 """
 
 from __future__ import annotations
