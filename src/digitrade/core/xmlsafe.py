@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
+from itertools import chain
 from typing import Any
 
 from lxml import etree
@@ -106,9 +107,15 @@ def parse_untrusted(data: bytes, *, max_bytes: int, refusals: XmlRefusals) -> An
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise refusals.unreadable(_doctype_message(refusals))
     if refusals.refuse_instructions:
-        for node in tree.getroot().iter():
-            if isinstance(node, etree._ProcessingInstruction | etree._Entity):
-                raise refusals.unreadable(f"the {noun} holds processing instructions or entities")
+        # The filtered walks run in C: only nodes of these kinds become Python objects.
+        root = tree.getroot()
+        kinds = (etree.ProcessingInstruction, etree.Entity)
+        for _node in chain(
+            root.iter(*kinds),
+            root.itersiblings(*kinds, preceding=True),
+            root.itersiblings(*kinds),
+        ):
+            raise refusals.unreadable(f"the {noun} holds processing instructions or entities")
     return tree
 
 

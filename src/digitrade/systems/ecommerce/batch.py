@@ -27,7 +27,9 @@ its name and the others go on. Services flush, never commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -390,6 +392,21 @@ def _partial_answer(
     )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a batch allocates many small objects that all live
+    until it ends, and the collector would otherwise walk them again and again for nothing
+    (about a tenth of a batch's time). Whatever cycles the batch leaves are collected after."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def clear_batch(
     session: Session,
     *,
@@ -400,6 +417,16 @@ def clear_batch(
     """Store and clear ``messages`` (name, bytes) of one platform organisation in the caller's
     transaction; the result names each message refused."""
     actor.require(DECLARE, organisation_id)
+    with _collector_paused():
+        return _clear(session, actor, organisation_id, messages)
+
+
+def _clear(
+    session: Session,
+    actor: Principal,
+    organisation_id: int,
+    messages: Sequence[tuple[str, bytes]],
+) -> BatchResult:
     result = BatchResult()
     parsed: list[_Parsed] = []
     for name, data in messages:

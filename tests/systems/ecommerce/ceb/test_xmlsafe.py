@@ -38,6 +38,10 @@ HOSTILE = {
     "processing instruction": (
         f'<ceb:CEB311Message {CEB}><?php system("id"); ?></ceb:CEB311Message>'
     ),
+    "processing instruction before the root": (
+        f'<?xml version="1.0"?><?xml-stylesheet href="x.xsl"?><ceb:CEB311Message {CEB}/>'
+    ),
+    "processing instruction after the root": (f'<ceb:CEB311Message {CEB}/><?php system("id"); ?>'),
     "not well-formed": f"<ceb:CEB311Message {CEB}><ceb:Order></ceb:CEB311Message>",
     "empty": "   ",
 }

@@ -125,16 +125,19 @@ _CEB_TAG = f"{{{CEB_NAMESPACE}}}"
 
 def _record(element: etree._Element, path: str, issues: list[Issue]) -> Record:
     prefix, cut = _CEB_TAG, len(_CEB_TAG)
-    children = [(child.tag, child.text, len(child)) for child in element]
     fields: list[tuple[str, str]] = []
-    for tag, text, size in children:
-        if size or not isinstance(tag, str) or not tag.startswith(prefix):
+    append = fields.append
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str) or not tag.startswith(prefix) or len(child):
             break
-        fields.append((tag[cut:], text.strip() if text else ""))
+        text = child.text
+        append((tag[cut:], text.strip() if text else ""))
     else:  # only CEB fields holding text: the common case, read in one pass
         return Record(_split(element.tag)[1], tuple(fields))
     found: list[tuple[str, str]] = []
-    for tag, text, size in children:
+    for child in element:
+        tag, text, size = child.tag, child.text, len(child)
         namespace, name = _split(tag)
         if not name:
             continue
