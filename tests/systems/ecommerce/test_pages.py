@@ -252,8 +252,15 @@ def test_order_page_shows_the_receipts_and_the_bonded_drawdown(client, world, de
         assert receipt in receipts
     assert "800 released" in receipts and "released; tax 281.32" in receipts
     assert 'data-testid="bonded-drawdown"' in text and "SKU-FC-50G × 2" in text
+    order_id = orders[demo.SYNTHETIC_ORDER].id
+    bill = text.split('data-testid="tax-bill"')[1].split("</p>")[0]
+    assert f"/api/ecommerce/orders/{order_id}/tax-bill" in bill
+    # The viewer's browser session reads the bill the page links to.
+    xml = client.get(f"/api/ecommerce/orders/{order_id}/tax-bill")
+    assert xml.status_code == 200 and b"<ceb:CEB816Message" in xml.content
     pending = client.get(f"/ecommerce/orders/{orders[demo.PENDING_ORDER].id}").text
     assert "accepted; waiting for CEB511, CEB621" in pending
+    assert 'data-testid="tax-bill"' not in pending
 
 
 def test_a_held_order_is_on_the_board_with_its_reason(client, db, world, demo_orders):

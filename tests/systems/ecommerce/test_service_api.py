@@ -393,3 +393,30 @@ def test_tax_settlement_endpoint(client, world, api_key):
     assert client.get(url, headers=bearer(outsider)).status_code == 403
     bad = client.get(url.replace("2026-02-01", "soon"), headers=bearer(token))
     assert bad.status_code == 422
+
+
+# Tax bill ------------------------------------------------------------------------------------
+
+
+@fixtures
+def test_the_tax_bill_of_a_released_order_as_ceb816_and_ceb818(client, world, api_key):
+    token = api_key(Role.EDITOR)
+    order = release(client, token, world.org_a)
+    url = f"/api/ecommerce/orders/{order['id']}/tax-bill"
+    bill = client.get(url, headers=bearer(token))
+    assert bill.status_code == 200, bill.text
+    assert bill.headers["content-type"].startswith("application/xml")
+    [document] = read_message(bill.content).documents
+    head = document.head
+    assert head.text("status") == "1"
+    taxes = ("customsTax", "valueAddedTax", "consumptionTax")
+    assert [head.text(name) for name in taxes] == ["0.00", "130.61", "150.71"]
+    status = client.get(url + "?message=CEB818", headers=bearer(token))
+    assert status.status_code == 200, status.text
+    assert read_message(status.content).message_type == "CEB818"
+    bad = client.get(url + "?message=CEB311", headers=bearer(token))
+    assert bad.status_code == 422
+    assert bad.headers["content-type"] == "application/problem+json"
+    assert client.get(url).status_code == 401
+    outsider = client.get(url, headers=bearer(api_key(Role.EDITOR, organisation_id=world.org_b)))
+    assert outsider.status_code == 403

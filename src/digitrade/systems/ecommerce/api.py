@@ -157,6 +157,30 @@ def receipt_xml(
     return Response(content=data, media_type="application/xml")
 
 
+@router.get(
+    "/orders/{order_id}/tax-bill",
+    response_class=Response,
+    summary="The order's electronic tax bill (CEB816) or its status (CEB818) on a day",
+    description="For a released or returned order: the CEB816 with the duty, VAT and "
+    "consumption tax per line and in total, status 1 generated in the 30-day return window, "
+    "2 summarised after it, 3 void once returned; `message=CEB818` gives the status message. "
+    "`as_of` defaults to today in China.",
+    responses={200: {"content": {"application/xml": {}}}},
+)
+def tax_bill(
+    order_id: int,
+    session: DbSession,
+    actor: ApiPrincipal,
+    as_of: dt.date | None = None,
+    message: Annotated[str, Query(pattern="^CEB81[68]$")] = "CEB816",
+) -> Response:
+    day = as_of or dt.datetime.now(service.CHINA).date()
+    data = service.tax_bill(
+        session, actor=actor, order_id=order_id, as_of=day, message_type=message
+    )
+    return Response(content=data, media_type="application/xml")
+
+
 @router.post(
     "/orders/{order_id}/returns",
     response_model=ReturnResult,

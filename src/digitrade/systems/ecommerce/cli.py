@@ -379,3 +379,64 @@ def tax_settlement(
         output,
         title=f"tax settlement on {day.isoformat()}",
     )
+
+
+@app.command("tax-bill")
+@handle_errors
+def tax_bill(
+    order_no: Annotated[str, typer.Argument(help="The order number (orderNo)")],
+    organisation: Annotated[str, typer.Option(help="The platform organisation (slug)")],
+    as_of: Annotated[
+        str | None, typer.Option(help="Day of the bill, YYYY-MM-DD (default: today, China)")
+    ] = None,
+    message: Annotated[
+        str, typer.Option(help="CEB816 (the bill) or CEB818 (its status)")
+    ] = "CEB816",
+    out: Annotated[
+        Path | None, typer.Option(help="Write the XML to this file instead of printing it")
+    ] = None,
+    output: OutputFormat = FormatOption,
+) -> None:
+    """The electronic tax bill of a released order (CEB816), or its status (CEB818): generated
+    in the 30-day return window, summarised after it, void once returned."""
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else dt.datetime.now(CHINA).date()
+    except ValueError:
+        raise fail(f"--as-of must be a date such as 2026-11-26, not {as_of!r}") from None
+    with db_session() as session:
+        organisation_id = session.scalar(
+            select(Organisation.id).where(Organisation.slug == organisation)
+        )
+        if organisation_id is None:
+            raise fail(f"organisation {organisation!r} does not exist")
+        actor = Principal.system("cli")
+        order_id = service.order_id_for(
+            session, actor=actor, organisation_id=organisation_id, order_no=order_no
+        )
+        data = service.tax_bill(
+            session, actor=actor, order_id=order_id, as_of=day, message_type=message
+        )
+    if out is not None:
+        out.write_bytes(data)
+    if output is OutputFormat.JSON:
+        [document] = read_message(data).documents
+        head = document.head
+        emit(
+            {
+                "order_no": order_no,
+                "message_type": message,
+                "as_of": day.isoformat(),
+                "tax_no": head.text("taxNo"),
+                "status": head.text("status"),
+                "customs_tax": head.get("customsTax"),
+                "value_added_tax": head.get("valueAddedTax"),
+                "consumption_tax": head.get("consumptionTax"),
+                "file": str(out) if out is not None else None,
+                "xml": data.decode("utf-8"),
+            },
+            output,
+        )
+    elif out is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        typer.echo(f"{message} of order {order_no} written to {out}")

@@ -82,6 +82,10 @@ class SettlementLine(BaseModel):
     payable_from: dt.date
     payable_by: dt.date
     stage: str = Field(description="return_window, payable, overdue, or returned (not collected)")
+    bill_status: str | None = Field(
+        default=None,
+        description="the CEB816 tax bill's status: 1 generated, 2 summarised, 3 void",
+    )
     duty: str
     consumption_tax: str
     vat: str

@@ -40,7 +40,7 @@ from digitrade.core.errors import (
 )
 from digitrade.core.ledger import service as ledger
 from digitrade.core.text import Text
-from digitrade.systems.ecommerce import matching, returns, settlement, tax
+from digitrade.systems.ecommerce import matching, returns, settlement, tax, taxbill
 from digitrade.systems.ecommerce.ceb import build_message, read_message, validate
 from digitrade.systems.ecommerce.ceb.codes import RETURN_STATUSES, CustomsStatus
 from digitrade.systems.ecommerce.ceb.model import CebMessage, Document, Issue
@@ -937,6 +937,20 @@ def _order_row(
     return row
 
 
+def order_id_for(session: Session, *, actor: Principal, organisation_id: int, order_no: str) -> int:
+    """The id of the organisation's order numbered ``order_no``."""
+    actor.require(READ, organisation_id)
+    found = session.scalar(
+        select(ClearanceOrder.id).where(
+            ClearanceOrder.organisation_id == organisation_id,
+            ClearanceOrder.order_no == order_no,
+        )
+    )
+    if found is None:
+        raise NotFound(f"order {order_no} does not exist")
+    return found
+
+
 def get_order(session: Session, *, actor: Principal, order_id: int) -> OrderDetail:
     return _detail(_order_row(session, actor, order_id, READ))
 
@@ -1041,6 +1055,7 @@ def tax_settlement(
                 payable_from=window.payable_from,
                 payable_by=window.payable_by,
                 stage=stage,
+                bill_status=taxbill.status_for_stage(stage),
                 **{part: format_money(amounts[part]) for part in parts},
             )
         )
@@ -1052,6 +1067,53 @@ def tax_settlement(
         for stage, values in sums.items()
     }
     return TaxSettlement(organisation_id=organisation_id, as_of=as_of, totals=totals, lines=lines)
+
+
+TAX_BILL_MESSAGES = ("CEB816", "CEB818")
+
+
+def tax_bill(
+    session: Session,
+    *,
+    actor: Principal,
+    order_id: int,
+    as_of: dt.date,
+    message_type: str = "CEB816",
+    rest_days: Collection[dt.date] = (),
+) -> bytes:
+    """The electronic tax bill of a released (or returned) order on ``as_of``: the CEB816 with
+    its duty, VAT and consumption tax per line and in total, or the CEB818 giving its status
+    (generated in the return window, summarised after it, void once returned)."""
+    if message_type not in TAX_BILL_MESSAGES:
+        raise validation_error("message", f"must be one of {', '.join(TAX_BILL_MESSAGES)}")
+    row = _order_row(session, actor, order_id, READ)
+    documents = _documents(row)
+    order, inventory = documents[matching.ORDER], documents[matching.INVENTORY]
+    if row.released_at is None or row.assessment is None or order is None or inventory is None:
+        raise Conflict(
+            f"order {row.order_no} is {row.status}: only a released order has a tax bill"
+        )
+    released = row.released_at.astimezone(CHINA).replace(tzinfo=None)
+    returned = row.returned_at.astimezone(CHINA).replace(tzinfo=None) if row.returned_at else None
+    window = settlement.settlement_window(released.date(), rest_days)
+    state = taxbill.bill_state(released, returned, as_of, window)
+    if state is None:
+        raise Conflict(f"order {row.order_no} was released after {as_of.isoformat()}")
+    invt_no = assigned_numbers(row, inventory)["invtNo"]
+    guid = taxbill.message_guid(f"{row.organisation_id}/{row.order_no}", message_type, state.status)
+    if message_type == "CEB818":
+        head = taxbill.status_head(guid=guid, state=state, invt_no=invt_no, inventory=inventory)
+        return build_message("CEB818", [{"head": head}], guid=guid)
+    head = taxbill.bill_head(
+        guid=guid,
+        state=state,
+        invt_no=invt_no,
+        order_no=row.order_no,
+        inventory=inventory,
+        assessment=row.assessment,
+    )
+    lines = taxbill.bill_lines(row.assessment, order, inventory)
+    return build_message("CEB816", [{"head": head, "lines": lines}], guid=guid)
 
 
 def _restock_return(

@@ -1,10 +1,10 @@
 """China E-Port cross-border e-commerce messages (CEB, namespace http://www.chinaport.gov.cn/ceb).
 
 Import: CEB311 order, CEB411 payment, CEB511 waybill, CEB621 inventory list, CEB625 return,
-CEB816 tax bill. Export: CEB303 order, CEB505 waybill, CEB603 inventory list. Receipts: CEB312,
-412, 512, 622, 626, 304, 506, 604 and the CEB900 format-error receipt. ``read_message`` parses
-safely, ``validate_message`` reports per field, ``build_message`` and ``build_receipt`` write,
-``envelope`` wraps and unwraps the DXP transport envelope.
+CEB816 tax bill, CEB818 tax-bill status. Export: CEB303 order, CEB505 waybill, CEB603 inventory
+list. Receipts: CEB312, 412, 512, 622, 626, 304, 506, 604 and the CEB900 format-error receipt.
+``read_message`` parses safely, ``validate_message`` reports per field, ``build_message`` and
+``build_receipt`` write, ``envelope`` wraps and unwraps the DXP transport envelope.
 """
 
 from __future__ import annotations

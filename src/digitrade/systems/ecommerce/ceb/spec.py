@@ -427,6 +427,28 @@ _TAX_816 = MessageSpec(
     base_transfer_required=False,
 )
 
+# The status of a tax bill: customs' notice that it was summarised or voided. The standard's
+# ``Tax`` wrapper may repeat ``TaxHeadStatus``; this platform reads and writes one per message.
+_TAX_STATUS_818 = MessageSpec(
+    code="CEB818",
+    title="import electronic tax bill status",
+    direction=Direction.IMPORT,
+    body="Tax",
+    head="TaxHeadStatus",
+    head_fields=(
+        DECLARATION_COMMON[0],
+        FieldSpec("returnTime", Kind.RECEIPT_TIME, required=True),
+        FieldSpec(
+            "invtNo", required=True, pattern=INVT_NO.pattern, pattern_hint=INVT_NO.pattern_hint
+        ),
+        recalled_text("taxNo", 30, required=True),
+        one_of("status", codes.TAX_BILL_STATUSES),
+        recalled_text("entDutyNo", 30),
+        enterprise_code("assureCode", required=False),
+    ),
+    base_transfer_required=False,
+)
+
 _ORDER_303 = MessageSpec(
     code="CEB303",
     title="export order",
@@ -678,6 +700,7 @@ SPECS: dict[str, MessageSpec] = {
         _INVENTORY_621,
         _REFUND_625,
         _TAX_816,
+        _TAX_STATUS_818,
         _ORDER_303,
         _WAYBILL_505,
         _INVENTORY_603,
