@@ -60,6 +60,18 @@ def _released_order(factory_, stock: int = 5) -> tuple[int, int, dt.date]:
         return org, order.id, order.released_at.astimezone(service.CHINA).date()
 
 
+def return_on_release_day(session, order_id: int, released: dt.date) -> None:
+    """An accepted return of cosmetics applied for and back in the zone on the release day."""
+    service.submit_return(
+        session,
+        actor=ACTOR,
+        order_id=order_id,
+        data=service.ReturnCreate(
+            application_date=released, goods_back_date=released, goods_category="cosmetics"
+        ),
+    )
+
+
 def test_a_released_list_moves_through_the_stages_and_a_return_stops_it(factory):  # noqa: F811
     org, order_id, released = _released_order(factory)
     with transaction(factory) as session:
@@ -89,14 +101,7 @@ def test_a_released_list_moves_through_the_stages_and_a_return_stops_it(factory)
             session, actor=ACTOR, organisation_id=org, as_of=released - dt.timedelta(days=1)
         )
         assert before.lines == []
-        service.submit_return(
-            session,
-            actor=ACTOR,
-            order_id=order_id,
-            data=service.ReturnCreate(
-                application_date=released, goods_back_date=released, goods_category="cosmetics"
-            ),
-        )
+        return_on_release_day(session, order_id, released)
         after = service.tax_settlement(
             session, actor=ACTOR, organisation_id=org, as_of=released + dt.timedelta(days=40)
         )

@@ -22,7 +22,7 @@ from tests.systems.ecommerce.test_clearance_bonded import (
     platform,
     submit,
 )
-from tests.systems.ecommerce.test_settlement import _released_order
+from tests.systems.ecommerce.test_settlement import _released_order, return_on_release_day
 
 RELEASED_AT = dt.datetime(2026, 1, 1, 10, 30)
 WINDOW = settlement_window(RELEASED_AT.date())
@@ -101,14 +101,7 @@ def test_status_messages_summarised_then_void_after_a_return(factory):  # noqa: 
         )
         assert bill_head["status"] == "2"
         assert bill_head["taxNo"] == head["taxNo"]
-        service.submit_return(
-            session,
-            actor=ACTOR,
-            order_id=order_id,
-            data=service.ReturnCreate(
-                application_date=released, goods_back_date=released, goods_category="cosmetics"
-            ),
-        )
+        return_on_release_day(session, order_id, released)
         today = dt.datetime.now(service.CHINA).date()
         voided, _ = _values(
             service.tax_bill(

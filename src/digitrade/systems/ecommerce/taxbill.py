@@ -77,6 +77,17 @@ def message_guid(order_key: str, message_type: str, status: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{order_key}|{message_type}|{status}")).upper()
 
 
+def _identity(guid: str, state: BillState, invt_no: str) -> dict[str, Any]:
+    """The fields every bill message starts with: which bill, in which status since when."""
+    return {
+        "guid": guid,
+        "returnTime": state.since,
+        "invtNo": invt_no,
+        "taxNo": tax_no(invt_no),
+        "status": state.status,
+    }
+
+
 def bill_head(
     *,
     guid: str,
@@ -86,18 +97,15 @@ def bill_head(
     inventory: Document,
     assessment: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """The CEB816 ``TaxHeadRd``: the bill's totals and the list's parties."""
-    head: dict[str, Any] = {
-        "guid": guid,
-        "returnTime": state.since,
-        "invtNo": invt_no,
-        "taxNo": tax_no(invt_no),
-        "customsTax": assessment.get("duty", "0.00"),
-        "valueAddedTax": assessment.get("vat", "0.00"),
-        "consumptionTax": assessment.get("consumption_tax", "0.00"),
-        "status": state.status,
-        "orderNo": order_no,
-    }
+    """The CEB816 ``TaxHeadRd``: the bill's totals and the list's parties, in the standard's
+    field order (the writer orders them by the specification)."""
+    head = _identity(guid, state, invt_no)
+    head.update(
+        customsTax=assessment.get("duty", "0.00"),
+        valueAddedTax=assessment.get("vat", "0.00"),
+        consumptionTax=assessment.get("consumption_tax", "0.00"),
+        orderNo=order_no,
+    )
     for name in _PARTIES:
         value = inventory.head.text(name)
         if value:
@@ -138,13 +146,7 @@ def status_head(
     *, guid: str, state: BillState, invt_no: str, inventory: Document
 ) -> dict[str, Any]:
     """The CEB818 ``TaxHeadStatus`` of the bill."""
-    head: dict[str, Any] = {
-        "guid": guid,
-        "returnTime": state.since,
-        "invtNo": invt_no,
-        "taxNo": tax_no(invt_no),
-        "status": state.status,
-    }
+    head = _identity(guid, state, invt_no)
     assure = inventory.head.text("assureCode")
     if assure:
         head["assureCode"] = assure
