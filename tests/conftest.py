@@ -102,6 +102,7 @@ def settings(database_url: str) -> Settings:
         ledger_integrate_interval_seconds=0,  # tests integrate explicitly
         ledger_checkpoint_interval_seconds=0,
         onerecord_delivery_interval_seconds=0,  # tests deliver notifications explicitly
+        ecommerce_receipt_delivery_interval_seconds=0,  # tests deliver receipts explicitly
         login_max_failures=3,
         log_json=False,
     )

@@ -116,6 +116,15 @@ class Settings(BaseSettings):
     onerecord_max_attempts: int = Field(
         default=8, ge=1, le=100, description="Attempts before a notification is dead-lettered."
     )
+    ecommerce_receipt_delivery_interval_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="How often new CEB receipts are sent to the organisations' receipt "
+        "endpoints (0: never in serve).",
+    )
+    ecommerce_receipt_retry_base_seconds: float = Field(
+        default=5.0, gt=0, description="First retry delay of a failed receipt delivery; doubles."
+    )
     fixtures_dir: Path = Field(
         default=Path("../shared/fixtures"),
         description="Official test material used by tests and by the demo when present.",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from digitrade.core.ledger.kinds import EntryKind
 from digitrade.core.registry import SystemModule
-from digitrade.systems.ecommerce import api, cli, pages
+from digitrade.systems.ecommerce import api, cli, delivery, pages
 from digitrade.systems.ecommerce.dangerous_goods import EDITIONS
 from digitrade.systems.ecommerce.demo import load_demo
 from digitrade.systems.ecommerce.models import ClearanceOrder
@@ -97,4 +97,5 @@ module = SystemModule(
     demo=load_demo,
     ledger_kinds=LEDGER_KINDS,
     docs_path="docs/systems/ecommerce.md",
+    worker=delivery.make_worker,
 )

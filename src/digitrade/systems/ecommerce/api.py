@@ -34,6 +34,9 @@ from digitrade.systems.ecommerce.schemas import (
     OrderDetail,
     OrderRead,
     QuotaRead,
+    ReceiptEndpointRead,
+    ReceiptEndpointWrite,
+    ReceiptFeed,
     ReceiptRead,
     ReturnCreate,
     ReturnResult,
@@ -128,6 +131,72 @@ def tax_settlement(
 ) -> TaxSettlement:
     day = as_of or dt.datetime.now(service.CHINA).date()
     return service.tax_settlement(session, actor=actor, organisation_id=organisation_id, as_of=day)
+
+
+@router.get(
+    "/receipts",
+    response_model=ReceiptFeed,
+    summary="The organisation's receipts after a cursor, oldest first, with their CEB XML",
+    description="Read with `after` = the `next_after` of the previous page to collect every "
+    "receipt once, in order (as customs' transfer client collects its inbox). On PostgreSQL a "
+    "receipt appears once it is 10 seconds old, so none is skipped by a later commit.",
+)
+def receipt_feed(
+    session: DbSession,
+    actor: ApiPrincipal,
+    organisation_id: int,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=service.FEED_LIMIT_MAX)] = 100,
+    xml: bool = True,
+) -> ReceiptFeed:
+    return service.receipt_feed(
+        session,
+        actor=actor,
+        organisation_id=organisation_id,
+        after=after,
+        limit=limit,
+        with_xml=xml,
+    )
+
+
+@router.put(
+    "/receipt-endpoint",
+    response_model=ReceiptEndpointRead,
+    summary="Name the URL the organisation's receipts are POSTed to",
+    description="Each new receipt is POSTed as CEB XML, in order, signed in "
+    "`X-Digitrade-Signature` (HMAC-SHA256 under the secret shown when it is issued). A failed "
+    "delivery is retried, with doubling delays, until the endpoint takes it.",
+)
+def put_receipt_endpoint(
+    session: DbSession, actor: ApiPrincipal, organisation_id: int, data: ReceiptEndpointWrite
+) -> ReceiptEndpointRead:
+    return service.put_receipt_endpoint(
+        session, actor=actor, organisation_id=organisation_id, data=data
+    )
+
+
+@router.get(
+    "/receipt-endpoint",
+    response_model=ReceiptEndpointRead,
+    summary="Where the organisation's receipts go and how far delivery has got",
+)
+def get_receipt_endpoint(
+    session: DbSession, actor: ApiPrincipal, organisation_id: int
+) -> ReceiptEndpointRead:
+    return service.get_receipt_endpoint(session, actor=actor, organisation_id=organisation_id)
+
+
+@router.delete(
+    "/receipt-endpoint",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Stop sending the organisation's receipts (the feed still serves them)",
+)
+def delete_receipt_endpoint(
+    session: DbSession, actor: ApiPrincipal, organisation_id: int
+) -> Response:
+    service.delete_receipt_endpoint(session, actor=actor, organisation_id=organisation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/orders/{order_id}", response_model=OrderDetail)

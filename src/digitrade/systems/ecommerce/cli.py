@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from digitrade.core.auth.models import Organisation
 from digitrade.core.auth.principal import Principal
@@ -29,7 +31,14 @@ from digitrade.core.cli_support import (
 )
 from digitrade.core.config import get_settings
 from digitrade.core.db import make_engine, make_session_factory, transaction
-from digitrade.systems.ecommerce import dangerous_goods, matching, returns, service, tax
+from digitrade.systems.ecommerce import (
+    dangerous_goods,
+    delivery,
+    matching,
+    returns,
+    service,
+    tax,
+)
 from digitrade.systems.ecommerce.batch import BatchResult, clear_batch
 from digitrade.systems.ecommerce.ceb import read_message, validate_message
 from digitrade.systems.ecommerce.ceb.xmlsafe import DEFAULT_MAX_BYTES
@@ -40,6 +49,7 @@ from digitrade.systems.ecommerce.fields import (
     optional_decimal,
     reject_unknown,
 )
+from digitrade.systems.ecommerce.schemas import ReceiptEndpointWrite
 from digitrade.systems.ecommerce.service import CHINA
 
 app = typer.Typer(
@@ -78,6 +88,13 @@ def _read_json(path: str) -> Any:
 def _print_reasons(reasons: list[dict[str, str]]) -> None:
     for reason in reasons:
         typer.echo(f"  {reason['code']}: {reason['message']}")
+
+
+def _organisation_id(session: Session, slug: str) -> int:
+    organisation_id = session.scalar(select(Organisation.id).where(Organisation.slug == slug))
+    if organisation_id is None:
+        raise fail(f"organisation {slug!r} does not exist")
+    return organisation_id
 
 
 @app.command("assess-order")
@@ -363,11 +380,7 @@ def tax_settlement(
     except ValueError:
         raise fail(f"--as-of must be a date such as 2026-11-26, not {as_of!r}") from None
     with db_session() as session:
-        organisation_id = session.scalar(
-            select(Organisation.id).where(Organisation.slug == organisation)
-        )
-        if organisation_id is None:
-            raise fail(f"organisation {organisation!r} does not exist")
+        organisation_id = _organisation_id(session, organisation)
         result = service.tax_settlement(
             session, actor=Principal.system("cli"), organisation_id=organisation_id, as_of=day
         )
@@ -404,11 +417,7 @@ def tax_bill(
     except ValueError:
         raise fail(f"--as-of must be a date such as 2026-11-26, not {as_of!r}") from None
     with db_session() as session:
-        organisation_id = session.scalar(
-            select(Organisation.id).where(Organisation.slug == organisation)
-        )
-        if organisation_id is None:
-            raise fail(f"organisation {organisation!r} does not exist")
+        organisation_id = _organisation_id(session, organisation)
         actor = Principal.system("cli")
         order_id = service.order_id_for(
             session, actor=actor, organisation_id=organisation_id, order_no=order_no
@@ -440,3 +449,124 @@ def tax_bill(
         sys.stdout.write(data.decode("utf-8"))
     else:
         typer.echo(f"{message} of order {order_no} written to {out}")
+
+
+@app.command("receipts")
+@handle_errors
+def receipts(
+    organisation: Annotated[str, typer.Option(help="The platform organisation (slug)")],
+    after: Annotated[int, typer.Option(min=0, help="Receipts with an id above this cursor")] = 0,
+    limit: Annotated[
+        int, typer.Option(min=1, max=service.FEED_LIMIT_MAX, help="At most this many")
+    ] = 100,
+    out: Annotated[
+        Path | None, typer.Option(help="Write each receipt's XML into this folder")
+    ] = None,
+    output: OutputFormat = FormatOption,
+) -> None:
+    """The organisation's receipts after a cursor, oldest first; with ``--out`` each is written
+    as ``<id>_<type>_<guid>.xml``, as customs' transfer client fills its inbox."""
+    with db_session() as session:
+        organisation_id = _organisation_id(session, organisation)
+        feed = service.receipt_feed(
+            session,
+            actor=Principal.system("cli"),
+            organisation_id=organisation_id,
+            after=after,
+            limit=limit,
+        )
+    files: list[str] = []
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for item in feed.items:
+            target = out / f"{item.id:010d}_{item.receipt_type}_{item.guid}.xml"
+            target.write_text(item.xml or "", encoding="utf-8")
+            files.append(str(target))
+    if output is OutputFormat.JSON:
+        emit({**feed.model_dump(mode="json"), "files": files}, output)
+        return
+    emit(
+        [
+            {
+                "id": item.id,
+                "order_no": item.order_no,
+                "receipt": item.receipt_type,
+                "status": item.status,
+                "info": item.info,
+            }
+            for item in feed.items
+        ],
+        output,
+        title=f"receipts after {after} (next: --after {feed.next_after})",
+    )
+
+
+@app.command("receipt-endpoint")
+@handle_errors
+def receipt_endpoint(
+    organisation: Annotated[str, typer.Option(help="The platform organisation (slug)")],
+    url: Annotated[
+        str | None, typer.Option(help="Send each new receipt to this http(s) URL")
+    ] = None,
+    from_start: Annotated[
+        bool, typer.Option("--from-start", help="Also send the receipts already issued")
+    ] = False,
+    rotate_secret: Annotated[
+        bool, typer.Option("--rotate-secret", help="Issue a new signing secret")
+    ] = False,
+    disable: Annotated[bool, typer.Option("--disable", help="Pause delivery")] = False,
+    remove: Annotated[bool, typer.Option("--remove", help="Stop sending receipts")] = False,
+    output: OutputFormat = FormatOption,
+) -> None:
+    """Where the organisation's receipts are sent, and how far delivery has got; with ``--url``
+    names (or changes) the endpoint, with ``--remove`` stops it."""
+    actor = Principal.system("cli")
+    with db_session() as session:
+        organisation_id = _organisation_id(session, organisation)
+        if remove:
+            service.delete_receipt_endpoint(session, actor=actor, organisation_id=organisation_id)
+            emit({"organisation_id": organisation_id, "removed": True}, output)
+            return
+        if url is None:
+            if from_start or rotate_secret or disable:
+                raise fail("--from-start, --rotate-secret and --disable need --url")
+            result = service.get_receipt_endpoint(
+                session, actor=actor, organisation_id=organisation_id
+            )
+        else:
+            try:
+                data = ReceiptEndpointWrite(
+                    url=url,
+                    enabled=not disable,
+                    from_start=from_start,
+                    rotate_secret=rotate_secret,
+                )
+            except ValidationError:
+                raise fail(
+                    f"--url must be an http(s) URL of at most 500 characters: {url!r}"
+                ) from None
+            result = service.put_receipt_endpoint(
+                session, actor=actor, organisation_id=organisation_id, data=data
+            )
+    emit(result, output, title="receipt endpoint")
+
+
+@app.command("deliver-receipts")
+@handle_errors
+def deliver_receipts(output: OutputFormat = FormatOption) -> None:
+    """Send the receipts that are due to their endpoints now (the server does this every few
+    seconds)."""
+    import httpx
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with httpx.Client(timeout=10.0) as client:
+            result = delivery.sweep(
+                make_session_factory(engine),
+                client,
+                retry_base_seconds=settings.ecommerce_receipt_retry_base_seconds,
+            )
+    finally:
+        engine.dispose()
+    emit(result.as_dict(), output)

@@ -10,6 +10,8 @@
 - ``ecommerce_bonded_movement``: the append-only journal of every change to a lot's quantity.
 - ``ecommerce_receipt``: the customs-style receipt (CEB312, 412, 512, 622) answering each message
   received and each release of an order.
+- ``ecommerce_receipt_endpoint``: where a platform organisation wants its receipts sent, and how
+  far delivery has got (a cursor over the receipt ids, so the hot path writes nothing more).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -163,3 +166,29 @@ class ClearanceReceipt(Base):
     info: Mapped[str] = mapped_column(String(1000))
     keys: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ReceiptEndpoint(Base):
+    """A platform organisation's receipt inbox: each new receipt of its orders is POSTed there as
+    CEB XML, in receipt order, signed with HMAC-SHA256 under ``secret``. ``delivered_through`` is
+    the id of the last receipt delivered; a failure stops delivery at that receipt and retries it
+    later (``next_attempt_at``), so receipts arrive in order and at least once."""
+
+    __tablename__ = "ecommerce_receipt_endpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("core_organisation.id", ondelete="RESTRICT"), unique=True
+    )
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(64))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    delivered_through: Mapped[int] = mapped_column(BigInteger, default=0)
+    delivered: Mapped[int] = mapped_column(BigInteger, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # in a row, since the last success
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    last_delivered_at: Mapped[dt.datetime | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

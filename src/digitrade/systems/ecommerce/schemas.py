@@ -283,3 +283,48 @@ class ReceiptRead(BaseModel):
     info: str = Field(description="returnInfo: the reason")
     keys: dict[str, Any] = Field(description="the request's keys the receipt repeats")
     time: dt.datetime = Field(description="returnTime")
+    order_no: str | None = Field(default=None, description="the order's number (in the feed)")
+    xml: str | None = Field(default=None, description="the receipt's CEB XML (in the feed)")
+
+
+class ReceiptFeed(BaseModel):
+    """A platform organisation's receipts after a cursor, oldest first."""
+
+    organisation_id: int
+    after: int = Field(description="the cursor asked for: receipts with a greater id")
+    next_after: int = Field(description="the cursor to ask with next (the last id returned)")
+    items: list[ReceiptRead]
+
+
+class ReceiptEndpointWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(
+        min_length=8,
+        max_length=500,
+        pattern=r"^https?://[^\s/?#]+[^\s]*$",
+        description="http(s) URL each receipt is POSTed to as CEB XML",
+    )
+    enabled: bool = True
+    from_start: bool = Field(
+        default=False,
+        description="also send every receipt already issued (default: only new ones)",
+    )
+    rotate_secret: bool = Field(default=False, description="issue a new signing secret")
+
+
+class ReceiptEndpointRead(BaseModel):
+    organisation_id: int
+    url: str
+    enabled: bool
+    delivered_through: int = Field(description="id of the last receipt delivered")
+    delivered: int = Field(description="receipts delivered so far")
+    pending: int = Field(description="receipts waiting to be delivered")
+    failures: int = Field(description="failed attempts in a row since the last success")
+    next_attempt_at: dt.datetime
+    last_error: str | None
+    last_delivered_at: dt.datetime | None
+    secret: str | None = Field(
+        default=None,
+        description="HMAC-SHA256 key of the X-Digitrade-Signature header; shown only when issued",
+    )

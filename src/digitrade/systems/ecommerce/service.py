@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 import uuid
 from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
@@ -55,6 +56,7 @@ from digitrade.systems.ecommerce.models import (
     CatalogueItem,
     ClearanceOrder,
     ClearanceReceipt,
+    ReceiptEndpoint,
 )
 from digitrade.systems.ecommerce.money import format_money
 from digitrade.systems.ecommerce.permissions import DECLARE, READ
@@ -74,6 +76,9 @@ from digitrade.systems.ecommerce.schemas import (
     OrderDetail,
     OrderRead,
     QuotaRead,
+    ReceiptEndpointRead,
+    ReceiptEndpointWrite,
+    ReceiptFeed,
     ReceiptRead,
     ReturnCreate,
     ReturnResult,
@@ -703,6 +708,9 @@ def receipt_values(
         value = (assigned or {}).get(name) or head.get(name)
         if value:
             keys[name] = value
+    if receipt_type == _LIST_RECEIPT and "preNo" not in keys:
+        # Customs numbers a list (preNo) when it receives it; every answer carries the number.
+        keys["preNo"] = platform_pre_no(row)
     return {
         "order_id": row.id,
         "request_type": request_type,
@@ -756,6 +764,16 @@ def _receipt_info(row: ClearanceOrder, documents: dict[str, Document | None]) ->
     return "accepted"
 
 
+_LIST_RECEIPT = RECEIPT_FOR["CEB621"]
+
+
+def platform_pre_no(row: ClearanceOrder) -> str:
+    """The pre-entry number the platform gives a list that has none: B, the day the order was
+    opened (China time) and its id, so every receipt of the list carries the same number."""
+    opened = (row.created_at or utcnow()).astimezone(CHINA)
+    return f"B{opened:%Y%m%d}{row.id % 10**9:09d}"
+
+
 def assigned_numbers(row: ClearanceOrder, inventory: Document) -> dict[str, str]:
     """The pre-entry and inventory numbers the CEB622 carries, in customs' formats: the list's
     own when it has them, otherwise numbered by the platform from the order's id."""
@@ -763,7 +781,7 @@ def assigned_numbers(row: ClearanceOrder, inventory: Document) -> dict[str, str]
     customs = inventory.head.text("customsCode")
     customs = customs if len(customs) == 4 and customs.isdigit() else "0000"
     return {
-        "preNo": inventory.head.text("preNo") or f"B{released:%Y%m%d}{row.id % 10**9:09d}",
+        "preNo": inventory.head.text("preNo") or platform_pre_no(row),
         "invtNo": inventory.head.text("invtNo") or f"{customs}{released:%Y}I{row.id % 10**9:09d}",
     }
 
@@ -870,6 +888,11 @@ def receipt_xml(session: Session, *, actor: Principal, order_id: int, receipt_id
     row = session.get(ClearanceReceipt, receipt_id)
     if row is None or row.order_id != order.id:
         raise NotFound(f"receipt {receipt_id} of order {order_id} does not exist")
+    return receipt_message(row)
+
+
+def receipt_message(row: ClearanceReceipt) -> bytes:
+    """The CEB XML of a stored receipt."""
     head: dict[str, Any] = {"guid": row.request_guid or row.guid, **row.keys}
     head.update(
         returnStatus=row.status,
@@ -877,6 +900,188 @@ def receipt_xml(session: Session, *, actor: Principal, order_id: int, receipt_id
         returnInfo=row.info,
     )
     return build_message(row.receipt_type, [{"head": head}], guid=row.guid)
+
+
+# Receipt delivery ---------------------------------------------------------------------------
+#
+# Receipts reach the platform organisation that sent the messages two ways: it reads its feed
+# after a cursor (as customs' transfer client collects its inbox), or names an endpoint that each
+# new receipt is POSTed to (``delivery``). Both walk the receipt ids in order. On PostgreSQL ids
+# can commit out of order (a transaction that took id 10 may commit after one that took 11), so
+# a receipt is only handed out once it is ``SETTLE_SECONDS`` old; SQLite commits one writer at a
+# time, in id order, so receipts go out at once.
+
+SETTLE_SECONDS = 10.0
+FEED_LIMIT_MAX = 500
+
+
+def settled_before(session: Session, now: dt.datetime) -> dt.datetime:
+    """Receipts created before this moment can be handed out without skipping a later commit."""
+    if session.get_bind().dialect.name == "sqlite":
+        return now
+    return now - dt.timedelta(seconds=SETTLE_SECONDS)
+
+
+def receipts_after(
+    session: Session, organisation_id: int, after: int, limit: int, now: dt.datetime
+) -> list[tuple[ClearanceReceipt, str]]:
+    """The organisation's settled receipts with an id above ``after``, oldest first, each with
+    its order's number."""
+    rows = session.execute(
+        select(ClearanceReceipt, ClearanceOrder.order_no)
+        .join(ClearanceOrder, ClearanceOrder.id == ClearanceReceipt.order_id)
+        .where(
+            ClearanceOrder.organisation_id == organisation_id,
+            ClearanceReceipt.id > after,
+            ClearanceReceipt.created_at <= settled_before(session, now),
+        )
+        .order_by(ClearanceReceipt.id)
+        .limit(limit)
+    ).all()
+    return [(receipt, order_no) for receipt, order_no in rows]
+
+
+def receipt_feed(
+    session: Session,
+    *,
+    actor: Principal,
+    organisation_id: int,
+    after: int = 0,
+    limit: int = 100,
+    with_xml: bool = True,
+) -> ReceiptFeed:
+    """The organisation's receipts after the cursor ``after``, oldest first, with their XML."""
+    actor.require(READ, organisation_id)
+    if after < 0:
+        raise validation_error("after", "must be 0 or a receipt id")
+    if not 1 <= limit <= FEED_LIMIT_MAX:
+        raise validation_error("limit", f"must be between 1 and {FEED_LIMIT_MAX}")
+    items = []
+    for receipt, order_no in receipts_after(session, organisation_id, after, limit, utcnow()):
+        read = _receipt_read(receipt)
+        read.order_no = order_no
+        if with_xml:
+            read.xml = receipt_message(receipt).decode("utf-8")
+        items.append(read)
+    return ReceiptFeed(
+        organisation_id=organisation_id,
+        after=after,
+        next_after=items[-1].id if items else after,
+        items=items,
+    )
+
+
+def _endpoint_read(
+    session: Session, row: ReceiptEndpoint, *, secret: str | None = None
+) -> ReceiptEndpointRead:
+    pending = session.scalar(
+        select(func.count(ClearanceReceipt.id))
+        .join(ClearanceOrder, ClearanceOrder.id == ClearanceReceipt.order_id)
+        .where(
+            ClearanceOrder.organisation_id == row.organisation_id,
+            ClearanceReceipt.id > row.delivered_through,
+        )
+    )
+    return ReceiptEndpointRead(
+        organisation_id=row.organisation_id,
+        url=row.url,
+        enabled=row.enabled,
+        delivered_through=row.delivered_through,
+        delivered=row.delivered,
+        pending=pending or 0,
+        failures=row.failures,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+        last_delivered_at=row.last_delivered_at,
+        secret=secret,
+    )
+
+
+def _endpoint_row(session: Session, organisation_id: int) -> ReceiptEndpoint | None:
+    return session.scalar(
+        select(ReceiptEndpoint).where(ReceiptEndpoint.organisation_id == organisation_id)
+    )
+
+
+def put_receipt_endpoint(
+    session: Session, *, actor: Principal, organisation_id: int, data: ReceiptEndpointWrite
+) -> ReceiptEndpointRead:
+    """Name (or change) where the organisation's receipts are sent. A new endpoint starts after
+    the latest receipt unless ``from_start``; its signing secret is shown this once."""
+    actor.require(DECLARE, organisation_id)
+    row = _endpoint_row(session, organisation_id)
+    secret: str | None = None
+    before = None if row is None else {"url": row.url, "enabled": row.enabled}
+    if row is None:
+        latest = session.scalar(
+            select(func.max(ClearanceReceipt.id))
+            .join(ClearanceOrder, ClearanceOrder.id == ClearanceReceipt.order_id)
+            .where(ClearanceOrder.organisation_id == organisation_id)
+        )
+        secret = secrets.token_hex(32)
+        row = ReceiptEndpoint(
+            organisation_id=organisation_id,
+            url=data.url,
+            secret=secret,
+            enabled=data.enabled,
+            delivered_through=0 if data.from_start else latest or 0,
+            delivered=0,
+            failures=0,
+            next_attempt_at=utcnow(),
+        )
+        session.add(row)
+    else:
+        row.url, row.enabled = data.url, data.enabled
+        row.failures, row.last_error, row.next_attempt_at = 0, None, utcnow()
+        if data.from_start:
+            row.delivered_through = 0
+        if data.rotate_secret:
+            secret = row.secret = secrets.token_hex(32)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="ecommerce.receipt_endpoint.put",
+        entity_type="ecommerce_receipt_endpoint",
+        entity_id=row.id,
+        organisation_id=organisation_id,
+        before=before,
+        after={
+            "url": row.url,
+            "enabled": row.enabled,
+            "from_start": data.from_start,
+            "secret_issued": secret is not None,
+        },
+    )
+    return _endpoint_read(session, row, secret=secret)
+
+
+def get_receipt_endpoint(
+    session: Session, *, actor: Principal, organisation_id: int
+) -> ReceiptEndpointRead:
+    actor.require(READ, organisation_id)
+    row = _endpoint_row(session, organisation_id)
+    if row is None:
+        raise NotFound(f"organisation {organisation_id} has no receipt endpoint")
+    return _endpoint_read(session, row)
+
+
+def delete_receipt_endpoint(session: Session, *, actor: Principal, organisation_id: int) -> None:
+    actor.require(DECLARE, organisation_id)
+    row = _endpoint_row(session, organisation_id)
+    if row is None:
+        raise NotFound(f"organisation {organisation_id} has no receipt endpoint")
+    audit.record(
+        session,
+        actor=actor,
+        action="ecommerce.receipt_endpoint.delete",
+        entity_type="ecommerce_receipt_endpoint",
+        entity_id=row.id,
+        organisation_id=organisation_id,
+        before={"url": row.url, "delivered_through": row.delivered_through},
+    )
+    session.delete(row)
+    session.flush()
 
 
 def _read(row: ClearanceOrder) -> OrderRead:
