@@ -104,7 +104,7 @@ def _send(client: httpx.Client, url: str, secret: str, outgoing: _Outgoing) -> s
         return f"{type(exc).__name__}: {exc}"[:500]
     if 200 <= response.status_code < 300:
         return None
-    return f"HTTP {response.status_code}: {response.text[:300]}"[:500]
+    return f"HTTP {response.status_code}: {' '.join(response.text[:300].split())}"[:500]
 
 
 def _deliver_to(
