@@ -449,3 +449,26 @@ def test_tax_settlement_page(client, db, world, demo_orders):
     bad = client.get(f"/ecommerce/settlement?organisation_id={world.org_a}&as_of=soon")
     assert bad.status_code == 422
     assert 'id="form-error"' in bad.text
+
+
+def test_board_shows_where_receipts_go(client, db, world, demo_orders):
+    from digitrade.systems.ecommerce import service
+    from digitrade.systems.ecommerce.schemas import ReceiptEndpointWrite
+
+    sign_in(client, "viewer@a.example")
+    section = 'data-testid="receipt-delivery"'
+    page = client.get("/ecommerce/").text.split(section)[1].split("</section>")[0]
+    assert "/api/ecommerce/receipts" in page  # no endpoint: the feed
+    service.put_receipt_endpoint(
+        db,
+        actor=world.owner,
+        organisation_id=world.org_a,
+        data=ReceiptEndpointWrite(url="https://platform.example/ceb/inbox", from_start=True),
+    )
+    db.commit()
+    page = client.get("/ecommerce/").text.split(section)[1].split("</section>")[0]
+    assert "https://platform.example/ceb/inbox" in page
+    waiting = page.split("Receipts waiting")[1].split("</dd>")[0]
+    assert int(re.sub(r"\D", "", waiting)) > 0
+    chinese = client.get("/ecommerce/?lang=zh-Hans").text.split(section)[1].split("</section>")[0]
+    assert "回执推送" in chinese and "待推送回执" in chinese

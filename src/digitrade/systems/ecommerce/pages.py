@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from digitrade.core.auth.dependencies import DbSession, ReadSession, check_csrf
-from digitrade.core.errors import DomainError, validation_error
+from digitrade.core.errors import DomainError, NotFound, validation_error
 from digitrade.systems.ecommerce import dangerous_goods, matching, service
 from digitrade.systems.ecommerce.ceb import read_message
 from digitrade.systems.ecommerce.permissions import DECLARE, READ
@@ -180,7 +180,9 @@ def _board(
         organisation_id = organisations[0].id
     columns: dict[str, list[Any]] = {status: [] for status in STATUS_LABELS}
     total = 0
+    endpoint = None
     if organisation_id is not None:
+        endpoint = _receipt_endpoint(session, viewer, organisation_id)
         orders, total = service.list_orders(
             session, actor=viewer, organisation_id=organisation_id, limit=200
         )
@@ -198,11 +200,20 @@ def _board(
                 "columns": columns,
                 "total": total,
                 "can_declare": organisation_id is not None and viewer.can(DECLARE, organisation_id),
+                "endpoint": endpoint,
                 "error": error,
             }
         ),
         status_code=status_code,
     )
+
+
+def _receipt_endpoint(session: Session, viewer: Any, organisation_id: int) -> Any:
+    """Where the organisation's receipts are sent, or None when it collects them from its feed."""
+    try:
+        return service.get_receipt_endpoint(session, actor=viewer, organisation_id=organisation_id)
+    except NotFound:
+        return None
 
 
 MAX_MESSAGE_BYTES = 5 * 1024 * 1024
