@@ -502,7 +502,11 @@ def _clear(
         if done:
             released.append(row)
         result.statuses[row.id] = row.status
-    anchored = ledger.append_many(session, [service.release_entry(actor, row) for row in released])
+    entries = [service.release_entry(actor, row) for row in released]
+    # Without autoflush the appending statement writes no order: one flush below then writes
+    # each order once, its ledger anchor included, instead of once before it and once after.
+    with session.no_autoflush:
+        anchored = ledger.append_many(session, entries)
     for row, entry in zip(released, anchored, strict=True):
         row.ledger_index = entry.index
         row.leaf_hash = entry.leaf_hash

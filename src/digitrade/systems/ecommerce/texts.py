@@ -473,8 +473,18 @@ PATTERN_HINTS: Mapping[str, str] = MappingProxyType(
 )
 
 
+# The templates that take no values, filled once (``TEMPLATES`` is read only; ``Text`` frozen).
+_FILLED: dict[str, Text] = {}
+
+
 def render(key: str, **values: object) -> Text:
     """The template ``key`` filled with ``values`` in both languages."""
+    if not values:
+        filled = _FILLED.get(key)
+        if filled is None:
+            template = TEMPLATES[key]
+            filled = _FILLED[key] = Text(template.en.format(), template.zh.format())
+        return filled
     template = TEMPLATES[key]
     return Text(
         template.en.format(**{name: _in(value, "en") for name, value in values.items()}),

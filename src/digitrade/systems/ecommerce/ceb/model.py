@@ -27,9 +27,11 @@ class Record:
     _index: dict[str, str] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        index: dict[str, str] = {}
-        for key, value in self.fields:
-            index.setdefault(key, value)
+        index = dict(self.fields)
+        if len(index) != len(self.fields):  # a repeated field: its first value counts
+            index = {}
+            for key, value in self.fields:
+                index.setdefault(key, value)
         object.__setattr__(self, "_index", index)
 
     def get(self, name: str) -> str | None:

@@ -121,18 +121,32 @@ def _document(
 
 
 _CEB_TAG = f"{{{CEB_NAMESPACE}}}"
+# Full tag -> local name, for tags in the CEB namespace only (bounded like ``_SPLIT``): one dict
+# lookup both checks a field's namespace and names it.
+_CEB_LOCAL: dict[object, str] = {}
+
+
+def _ceb_local(tag: object) -> str | None:
+    """The local name of a tag in the CEB namespace; None for any other tag or node."""
+    name = _CEB_LOCAL.get(tag)
+    if name is None and isinstance(tag, str) and tag.startswith(_CEB_TAG):
+        name = tag[len(_CEB_TAG) :]
+        if len(_CEB_LOCAL) < 4096:
+            _CEB_LOCAL[tag] = name
+    return name
 
 
 def _record(element: etree._Element, path: str, issues: list[Issue]) -> Record:
-    prefix, cut = _CEB_TAG, len(_CEB_TAG)
     fields: list[tuple[str, str]] = []
     append = fields.append
+    known = _CEB_LOCAL.get
     for child in element:
         tag = child.tag
-        if not isinstance(tag, str) or not tag.startswith(prefix) or len(child):
+        name = known(tag) or _ceb_local(tag)
+        if name is None or len(child):
             break
         text = child.text
-        append((tag[cut:], text.strip() if text else ""))
+        append((name, text.strip() if text else ""))
     else:  # only CEB fields holding text: the common case, read in one pass
         return Record(_split(element.tag)[1], tuple(fields))
     found: list[tuple[str, str]] = []

@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from digitrade.core.errors import DomainError
@@ -137,15 +138,21 @@ def validate_document(document: Document, spec: MessageSpec, prefix: str) -> lis
     return issues
 
 
-Checker = Callable[[str], Text | None]
+Test = Callable[[str], object]
+
+
+# One field's rule, prepared once: name, required, allowed codes, maximum length, the pattern's
+# fullmatch and a cheap test of the kind (None where there is nothing to test), and its spec
+# for the sentence when a test fails.
+_Rule = tuple[str, bool, frozenset[str] | None, int | None, Test | None, Test | None, FieldSpec]
 
 
 @dataclass(frozen=True, slots=True)
 class _CompiledRecord:
-    """The rules of one record layout, prepared once: field positions and one checker a field."""
+    """The rules of one record layout, prepared once: field positions and one rule a field."""
 
     positions: dict[str, int]
-    rules: tuple[tuple[str, bool, Checker], ...]
+    rules: tuple[_Rule, ...]
     # Field-name sequences already seen in order, without repeats or unknown names.
     clean_layouts: set[tuple[str, ...]]
 
@@ -154,30 +161,20 @@ _COMPILED: dict[int, tuple[Sequence[FieldSpec], _CompiledRecord]] = {}
 _CLEAN_LAYOUTS_MAX = 256
 
 
-def _checker(spec: FieldSpec) -> Checker:
-    """A check of one value: a cheap test first, the sentence of ``_value_problem`` on failure."""
-    codes_allowed, max_length, pattern = spec.codes, spec.max_length, spec.pattern
-    kinds: dict[Kind, Callable[[str], object]] = {
+def _never(value: str) -> bool:
+    return False
+
+
+def _kind_test(kind: Kind) -> Test | None:
+    """A cheap test of the kind (None: any text); a receipt time always takes the full check."""
+    tests: dict[Kind, Test] = {
         Kind.NUMBER: _NUMBER.fullmatch,
         Kind.INTEGER: _INTEGER.fullmatch,
         Kind.TIMESTAMP: parse_timestamp,
         Kind.DAY: parse_day,
+        Kind.RECEIPT_TIME: _never,
     }
-    kind_ok = kinds.get(spec.kind)
-    if spec.kind is Kind.RECEIPT_TIME:
-        return lambda value: _value_problem(spec, value)
-
-    def check(value: str) -> Text | None:
-        if (
-            (codes_allowed is None or value in codes_allowed)
-            and (max_length is None or len(value) <= max_length)
-            and (pattern is None or pattern.fullmatch(value))
-            and (kind_ok is None or kind_ok(value))
-        ):
-            return None
-        return _value_problem(spec, value)
-
-    return check
+    return tests.get(kind)
 
 
 def _compiled(fields: Sequence[FieldSpec]) -> _CompiledRecord:
@@ -186,7 +183,18 @@ def _compiled(fields: Sequence[FieldSpec]) -> _CompiledRecord:
         return entry[1]
     compiled = _CompiledRecord(
         positions={spec.name: position for position, spec in enumerate(fields)},
-        rules=tuple((spec.name, spec.required, _checker(spec)) for spec in fields),
+        rules=tuple(
+            (
+                spec.name,
+                spec.required,
+                spec.codes,
+                spec.max_length,
+                spec.pattern.fullmatch if spec.pattern is not None else None,
+                _kind_test(spec.kind),
+                spec,
+            )
+            for spec in fields
+        ),
         clean_layouts=set(),
     )
     if isinstance(fields, tuple):  # the specs' own tuples live as long as the process
@@ -194,16 +202,21 @@ def _compiled(fields: Sequence[FieldSpec]) -> _CompiledRecord:
     return compiled
 
 
+_NAMES = itemgetter(0)
+
+
 def check_record(record: Record, fields: Sequence[FieldSpec], path: str) -> list[Issue]:
     compiled = _compiled(fields)
     issues: list[Issue] = []
-    layout = tuple(name for name, _value in record.fields)
+    layout = tuple(map(_NAMES, record.fields))
     if layout not in compiled.clean_layouts:
         issues.extend(_layout_issues(layout, compiled.positions, path))
         if not issues and len(compiled.clean_layouts) < _CLEAN_LAYOUTS_MAX:
             compiled.clean_layouts.add(layout)
     get = record.by_name.get
-    for name, required, check in compiled.rules:
+    # The cheap tests inline (this loop runs for every field of every message); the sentence
+    # of ``_value_problem`` only when one fails.
+    for name, required, allowed, max_length, matches, kind_ok, spec in compiled.rules:
         value = get(name)
         if not value:
             if required:
@@ -214,7 +227,14 @@ def check_record(record: Record, fields: Sequence[FieldSpec], path: str) -> list
                     )
                 )
             continue
-        problem = check(value)
+        if (
+            (allowed is None or value in allowed)
+            and (max_length is None or len(value) <= max_length)
+            and (matches is None or matches(value))
+            and (kind_ok is None or kind_ok(value))
+        ):
+            continue
+        problem = _value_problem(spec, value)
         if problem is not None:
             issues.append(Issue.of(f"{path}.{name}", problem))
     return issues
