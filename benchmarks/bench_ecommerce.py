@@ -4,11 +4,14 @@
    CEB411 payment, CEB511 waybill, CEB621 inventory) through ``service.submit_message``, which
    validates and parses each, stores it, re-runs three-order matching, and on the fourth
    assesses the tax from the catalogue, reserves the buyer's annual quota (row lock), anchors the
-   release in the platform ledger and writes the audit records. Two transaction shapes:
+   release in the platform ledger and writes the audit records. Three transaction shapes:
    (a) each message in its own transaction, as each API request is;
    (b) the four messages of an order in one transaction;
+   (c) the batch path (``ecommerce clear``), 500 orders per transaction, each batch read and
+   validated before its transaction opens;
+   each with 1 and with 2 worker processes side by side (``--workers``), each with its own buyers;
 2. with ``--postgres URL``: the same on a throwaway PostgreSQL database of that server (dropped
-   afterwards), with 1 and with 2 worker processes in parallel, each with its own buyers;
+   afterwards);
 3. API latency (p50, p95) of ``POST /api/ecommerce/messages`` against ``digitrade serve``
    (1 worker, SQLite) on loopback, one client sending the four messages of each order in turn.
 
@@ -21,7 +24,8 @@ script checks that every measured order ends ``released``.
 
 Usage: python benchmarks/bench_ecommerce.py [--orders 200] [--http-orders 100]
        [--postgres postgresql://postgres@127.0.0.1:5432/test] [--profile]
-       [--batch-total 5000] [--batch-orders 500] [--only-batch]
+       [--batch-total 5000] [--batch-orders 500] [--only-batch] [--workers 1 2]
+       [--parallel-batch 4000]
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ from digitrade.core.db import make_engine, make_session_factory, transaction
 from digitrade.core.ledger import service as ledger
 from digitrade.core.migrations import upgrade
 from digitrade.systems.ecommerce import service
-from digitrade.systems.ecommerce.batch import clear_batch
+from digitrade.systems.ecommerce.batch import clear_prepared, prepare_batch
 from digitrade.systems.ecommerce.identity import check_character
 from digitrade.systems.ecommerce.models import ClearanceOrder
 from digitrade.systems.ecommerce.schemas import BondedReceive, CatalogueItemWrite
@@ -243,17 +247,28 @@ def released_count(engine: Engine, organisation_id: int, prefix: str) -> int:
 # --- in-process clearance ----------------------------------------------------------------------
 
 
+MESSAGE, ORDER, BATCH = "message", "order", "batch"
+SHAPES = {
+    MESSAGE: "4 transactions per order",
+    ORDER: "1 transaction per order",
+    BATCH: "batch path, 500 orders per transaction",
+}
+
+
 def clear_orders(
     factory: sessionmaker[Session],
     actor: Principal,
     organisation_id: int,
     orders: list[list[bytes]],
     *,
-    per_order: bool,
+    shape: str,
 ) -> None:
-    """Submit each order's four messages: one transaction per message, or per order."""
+    """Submit each order's four messages: one transaction per message or per order, or clear
+    them by the batch path."""
     submit = service.submit_message
-    if per_order:
+    if shape == BATCH:
+        clear_in_batches(factory, actor, organisation_id, orders, 500)
+    elif shape == ORDER:
         for messages in orders:
             with transaction(factory) as session:
                 for data in messages:
@@ -272,7 +287,7 @@ def worker_run(
     tag: str,
     first: int,
     count: int,
-    per_order: bool,
+    shape: str,
     ready: Any,
     start: Any,
     results: Any,
@@ -283,13 +298,13 @@ def worker_run(
     actor = editor(factory, user_id)
     templates = synthetic_messages()
     warm = [order_messages(templates, first + count + i, "W" + tag) for i in range(WARM_UP)]
-    clear_orders(factory, actor, organisation_id, warm, per_order=per_order)
+    clear_orders(factory, actor, organisation_id, warm, shape=shape)
     orders = [order_messages(templates, first + i, tag) for i in range(count)]
     ready.wait()
     start.wait()
     cpu = time.process_time()
     began = time.perf_counter()
-    clear_orders(factory, actor, organisation_id, orders, per_order=per_order)
+    clear_orders(factory, actor, organisation_id, orders, shape=shape)
     ended = time.perf_counter()
     cpu = time.process_time() - cpu
     engine.dispose()
@@ -302,7 +317,7 @@ def parallel_run(
     user_id: int,
     workers: int,
     orders: int,
-    per_order: bool,
+    shape: str,
     run: str,
 ) -> dict[str, float]:
     """``orders`` orders split over ``workers`` processes started together; wall-clock orders/s."""
@@ -319,9 +334,9 @@ def parallel_run(
                 organisation_id,
                 user_id,
                 f"{run}{index}",
-                index * 10_000_000 + (1_000_000 if per_order else 0),
+                index * 10_000_000 + 1_000_000 * list(SHAPES).index(shape),
                 share,
-                per_order,
+                shape,
                 ready,
                 start,
                 results,
@@ -360,21 +375,28 @@ def parallel_run(
 
 
 def in_process(
-    url: str, orders: int, label: str, workers_list: tuple[int, ...]
+    url: str,
+    orders: int,
+    label: str,
+    workers_list: tuple[int, ...],
+    *,
+    batch_orders: int,
 ) -> list[dict[str, Any]]:
+    """Each shape with each worker count; the batch path clears ``batch_orders`` orders."""
     organisation_id, user_id = prepare(url)
     rows: list[dict[str, Any]] = []
     run = 0
-    for per_order in (False, True):
+    for shape in SHAPES:
         for workers in workers_list:
             run += 1
+            count = batch_orders if shape == BATCH else orders
             figures = parallel_run(
-                url, organisation_id, user_id, workers, orders, per_order, f"{run:02d}"
+                url, organisation_id, user_id, workers, count, shape, f"{run:02d}"
             )
-            shape = "4 transactions per order" if not per_order else "1 transaction per order"
-            rows.append({"database": label, "workers": workers, "shape": shape, **figures})
+            rows.append({"database": label, "workers": workers, "shape": SHAPES[shape], **figures})
             print(
-                f"  {label}, {workers} worker(s), {shape}: {figures['orders_per_s']:,.0f} orders/s",
+                f"  {label}, {workers} worker(s), {SHAPES[shape]}: "
+                f"{figures['orders_per_s']:,.0f} orders/s",
                 flush=True,
             )
     return rows
@@ -389,11 +411,11 @@ def profile(orders: int, top: int = 30) -> str:
         actor = editor(factory, user_id)
         templates = synthetic_messages()
         warm = [order_messages(templates, 9_000_000 + i, "PW") for i in range(WARM_UP)]
-        clear_orders(factory, actor, organisation_id, warm, per_order=False)
+        clear_orders(factory, actor, organisation_id, warm, shape=MESSAGE)
         batch = [order_messages(templates, i, "PR") for i in range(orders)]
         profiler = cProfile.Profile()
         profiler.enable()
-        clear_orders(factory, actor, organisation_id, batch, per_order=False)
+        clear_orders(factory, actor, organisation_id, batch, shape=MESSAGE)
         profiler.disable()
         engine.dispose()
     out = io.StringIO()
@@ -413,16 +435,18 @@ def clear_in_batches(
     orders: list[list[bytes]],
     batch_orders: int,
 ) -> None:
-    """``service``'s batch path: ``batch_orders`` orders (4 messages each) per transaction."""
+    """``service``'s batch path: ``batch_orders`` orders (4 messages each) per transaction,
+    each batch read and validated before its transaction opens (as ``ecommerce clear`` does)."""
     for start in range(0, len(orders), batch_orders):
         messages = [
             (f"{start + index}-{kind}", data)
             for index, order in enumerate(orders[start : start + batch_orders])
             for kind, data in zip(FOUR, order, strict=True)
         ]
+        prepared = prepare_batch(messages)
         with transaction(factory) as session:
-            result = clear_batch(
-                session, actor=actor, organisation_id=organisation_id, messages=messages
+            result = clear_prepared(
+                session, actor=actor, organisation_id=organisation_id, prepared=prepared
             )
         if result.errors:
             raise RuntimeError(f"batch refused messages: {result.errors[:3]}")
@@ -584,7 +608,13 @@ def main() -> None:
         type=int,
         nargs="+",
         default=[1, 2],
-        help="worker counts for PostgreSQL (default 1 2)",
+        help="worker processes side by side (default 1 2)",
+    )
+    parser.add_argument(
+        "--parallel-batch",
+        type=int,
+        default=4_000,
+        help="orders cleared by the batch path in the runs with worker processes",
     )
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the run")
     parser.add_argument("--skip-http", action="store_true")
@@ -630,10 +660,18 @@ def main() -> None:
         save_results("ecommerce-batch", {"machine": info, "batch": batch, "profile": batch_profile})
         return
     with sqlite_database() as url:
-        rows += in_process(url, args.orders, "SQLite", (1,))
+        rows += in_process(
+            url, args.orders, "SQLite", tuple(args.workers), batch_orders=args.parallel_batch
+        )
     if args.postgres:
         with postgres_database(args.postgres) as url:
-            rows += in_process(url, args.orders, "PostgreSQL", tuple(args.workers))
+            rows += in_process(
+                url,
+                args.orders,
+                "PostgreSQL",
+                tuple(args.workers),
+                batch_orders=args.parallel_batch,
+            )
     print_table(
         f"Clearance in-process, 4 CEB messages per order, end to end ({args.orders:,} orders "
         "per row, each a new buyer; every order released)",

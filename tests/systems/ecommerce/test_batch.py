@@ -25,7 +25,7 @@ from digitrade.core.errors import DomainError
 from digitrade.core.ledger import service as ledger
 from digitrade.core.migrations import upgrade
 from digitrade.systems.ecommerce import matching, service
-from digitrade.systems.ecommerce.batch import clear_batch
+from digitrade.systems.ecommerce.batch import clear_batch, clear_prepared, prepare_batch
 from digitrade.systems.ecommerce.cli import app, message_files
 from digitrade.systems.ecommerce.identity import check_character
 from digitrade.systems.ecommerce.models import (
@@ -325,3 +325,23 @@ def test_the_year_of_the_synthetic_orders_is_2025():
     # The quota keys above assume the synthetic set's declaration year.
     assert b"<ceb:appTime>2025" in synthetic_bytes("CEB311")
     assert dt.date(2025, 1, 1).year == 2025
+
+
+def test_a_batch_prepared_before_its_transaction_clears_as_one_cleared_in_it(factories):
+    single, batch = factories
+    messages = [(f"{n}-{kind}", copy(kind, n)) for n in range(1, 4) for kind in FOUR]
+    messages.append(("4-bad.xml", b"<not-ceb/>"))
+    with transaction(single) as session:
+        org_single = prepare(session, 100)
+    with transaction(single) as session:
+        expected = clear_batch(session, actor=ACTOR, organisation_id=org_single, messages=messages)
+    prepared = prepare_batch(messages)  # no session: nothing is read or written
+    assert [error["file"] for error in prepared.errors] == ["4-bad.xml"]
+    with transaction(batch) as session:
+        org = prepare(session, 100)
+    with transaction(batch) as session:
+        result = clear_prepared(session, actor=ACTOR, organisation_id=org, prepared=prepared)
+    assert result.errors == expected.errors
+    assert sorted(result.statuses.values()) == sorted(expected.statuses.values())
+    with transaction(single, write=False) as one, transaction(batch, write=False) as many:
+        assert snapshot(many) == snapshot(one)

@@ -407,6 +407,31 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
+@dataclass
+class PreparedBatch:
+    """Messages read and validated, not yet cleared: ``parsed`` in arrival order and the
+    messages refused (``{file, error}``)."""
+
+    parsed: list[_Parsed] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+def prepare_batch(messages: Sequence[tuple[str, bytes]]) -> PreparedBatch:
+    """Read and validate ``messages`` (name, bytes). No database: a caller can prepare the next
+    batch before it opens the transaction that clears it, so that on SQLite the write lock is
+    not held while messages are parsed, and processes clearing side by side overlap."""
+    prepared = PreparedBatch()
+    with _collector_paused():
+        for name, data in messages:
+            try:
+                text, message, role, document, order_no = service.parse_checked(data)
+            except DomainError as exc:
+                prepared.errors.append({"file": name, "error": exc.detail})
+                continue
+            prepared.parsed.append(_Parsed(name, text, message.guid, role, document, order_no[:60]))
+    return prepared
+
+
 def clear_batch(
     session: Session,
     *,
@@ -417,25 +442,26 @@ def clear_batch(
     """Store and clear ``messages`` (name, bytes) of one platform organisation in the caller's
     transaction; the result names each message refused."""
     actor.require(DECLARE, organisation_id)
+    return clear_prepared(
+        session, actor=actor, organisation_id=organisation_id, prepared=prepare_batch(messages)
+    )
+
+
+def clear_prepared(
+    session: Session, *, actor: Principal, organisation_id: int, prepared: PreparedBatch
+) -> BatchResult:
+    """``clear_batch`` of messages already read (``prepare_batch``)."""
+    actor.require(DECLARE, organisation_id)
     with _collector_paused():
-        return _clear(session, actor, organisation_id, messages)
+        return _clear(session, actor, organisation_id, prepared)
 
 
 def _clear(
-    session: Session,
-    actor: Principal,
-    organisation_id: int,
-    messages: Sequence[tuple[str, bytes]],
+    session: Session, actor: Principal, organisation_id: int, prepared: PreparedBatch
 ) -> BatchResult:
     result = BatchResult()
-    parsed: list[_Parsed] = []
-    for name, data in messages:
-        try:
-            text, message, role, document, order_no = service.parse_checked(data)
-        except DomainError as exc:
-            result.errors.append({"file": name, "error": exc.detail})
-            continue
-        parsed.append(_Parsed(name, text, message.guid, role, document, order_no[:60]))
+    result.errors.extend(prepared.errors)
+    parsed = prepared.parsed
     if not parsed:
         return result
     rows = _lock_orders(session, organisation_id, {p.order_no for p in parsed})

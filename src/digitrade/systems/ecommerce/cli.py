@@ -39,7 +39,7 @@ from digitrade.systems.ecommerce import (
     service,
     tax,
 )
-from digitrade.systems.ecommerce.batch import BatchResult, clear_batch
+from digitrade.systems.ecommerce.batch import BatchResult, clear_prepared, prepare_batch
 from digitrade.systems.ecommerce.ceb import read_message, validate_message
 from digitrade.systems.ecommerce.ceb.xmlsafe import DEFAULT_MAX_BYTES
 from digitrade.systems.ecommerce.fields import (
@@ -337,13 +337,16 @@ def clear(
                         total.errors.append({"file": str(path), "error": str(exc.strerror)})
                         continue
                     messages.append((str(path), data))
+                # Read and validated before the transaction: its write lock is held only
+                # while the batch is cleared.
+                prepared = prepare_batch(messages)
                 with transaction(factory) as session:
                     total.merge(
-                        clear_batch(
+                        clear_prepared(
                             session,
                             actor=actor,
                             organisation_id=organisation_id,
-                            messages=messages,
+                            prepared=prepared,
                         )
                     )
                 progress.advance(task, len(chunk))
