@@ -284,11 +284,17 @@ def test_clear_a_folder_reports_a_summary_and_the_bad_files(cli_database, tmp_pa
     (root / "day-0" / "pending.xml").write_bytes(copy("CEB311", 50))
     (root / "broken.xml").write_bytes(b"<ceb:CEB311Message")
     (root / "notes.txt").write_text("not a message")
-    files = [path.name for path in message_files(root)]
+    paths = message_files(root)
+    files = [path.name for path in paths]
     assert "notes.txt" not in files and len(files) == 26
-    last_order = max(i for i, name in enumerate(files) if "CEB311" in name or name == "pending.xml")
-    first_list = min(i for i, name in enumerate(files) if "CEB621" in name)
-    assert last_order < first_list  # orders before inventory lists, whatever the names
+    # Each order's messages together, its inventory list after the others, whatever the names.
+    by_order = [path.parent.name for path in paths if path.parent.name.startswith("order-")]
+    assert by_order == sorted(by_order, key=by_order.index)
+    assert all(by_order.count(order) == 4 for order in set(by_order))
+    for order in set(by_order):
+        kinds = [path.name for path in paths if path.parent.name == order]
+        assert kinds[-1].endswith("CEB621.XML") and kinds[0].endswith("CEB311.XML")
+    assert files[-1] == "broken.xml"  # no order number: last
     result = CliRunner().invoke(
         app, ["clear", str(root), "--organisation", "platform", "--format", "json"]
     )
@@ -307,6 +313,28 @@ def test_clear_a_folder_reports_a_summary_and_the_bad_files(cli_database, tmp_pa
     }
     assert [error["file"] for error in summary["errors"]] == [str(root / "broken.xml")]
     assert "clearing" not in result.stderr  # quiet with --format json
+
+
+def test_clear_with_worker_processes_ends_as_one_process_does(cli_database, tmp_path):
+    root = folder_of(tmp_path, 6)  # the book holds five orders' units
+    (root / "broken.xml").write_bytes(b"<ceb:CEB311Message")
+    options = ["--workers", "2", "--batch-size", "5", "--format", "json"]
+    result = CliRunner().invoke(app, ["clear", str(root), "--organisation", "platform", *options])
+    assert result.exit_code == 1, result.output
+    assert result.stdout, result.stderr
+    summary = json.loads(result.stdout)
+    assert {key: summary[key] for key in summary if key != "errors"} == {
+        "files": 25,
+        "messages": 24,
+        "orders": 6,
+        "released": 5,
+        "pending": 0,
+        "accepted": 0,
+        "rejected": 0,
+        "held": 1,
+        "returned": 0,
+    }
+    assert [error["file"] for error in summary["errors"]] == [str(root / "broken.xml")]
 
 
 def test_clear_shows_progress_and_exits_0_when_every_file_clears(cli_database, tmp_path):

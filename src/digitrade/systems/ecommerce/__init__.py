@@ -17,58 +17,14 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from digitrade.core.ledger.kinds import EntryKind
 from digitrade.core.registry import SystemModule
 from digitrade.systems.ecommerce import api, cli, delivery, pages
 from digitrade.systems.ecommerce.dangerous_goods import EDITIONS
 from digitrade.systems.ecommerce.demo import load_demo
+from digitrade.systems.ecommerce.evidence import LEDGER_KINDS
 from digitrade.systems.ecommerce.models import ClearanceOrder
 from digitrade.systems.ecommerce.permissions import PERMISSIONS
-from digitrade.systems.ecommerce.service import RELEASED_KIND
 from digitrade.systems.ecommerce.tax import regime_on
-
-_DIGEST = {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"}
-_MONEY = {"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$"}
-
-LEDGER_KINDS = (
-    EntryKind(
-        RELEASED_KIND,
-        1,
-        "A retail-import order released after three-order matching: platform organisation, "
-        "order number, customs mode, dutiable value and tax, and the SHA-256 of each of the four "
-        "CEB messages as received (the buyer's identity is not logged).",
-        {
-            "type": "object",
-            "additionalProperties": False,
-            "required": [
-                "organisation",
-                "orderNo",
-                "mode",
-                "dutiableValue",
-                "taxTotal",
-                "messageDigests",
-            ],
-            "properties": {
-                "organisation": {"type": "integer"},
-                "orderNo": {"type": "string"},
-                "mode": {"type": "string"},
-                "dutiableValue": _MONEY,
-                "taxTotal": _MONEY,
-                "messageDigests": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["order", "payment", "waybill", "inventory"],
-                    "properties": {
-                        "order": _DIGEST,
-                        "payment": _DIGEST,
-                        "waybill": _DIGEST,
-                        "inventory": _DIGEST,
-                    },
-                },
-            },
-        },
-    ),
-)
 
 
 def _status(session: Session) -> tuple[bool, str]:

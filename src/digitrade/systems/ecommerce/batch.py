@@ -92,6 +92,17 @@ class BatchResult:
         }
 
 
+def refresh_statuses(session: Session, result: BatchResult) -> None:
+    """Set each order of ``result`` to its status in the database now: after batches cleared
+    side by side, whichever finished last may not hold an order's last status."""
+    ids = sorted(result.statuses)
+    for chunk in _chunks(ids):
+        for order_id, status in session.execute(
+            select(ClearanceOrder.id, ClearanceOrder.status).where(ClearanceOrder.id.in_(chunk))
+        ):
+            result.statuses[order_id] = status
+
+
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import re
 import sys
 from decimal import Decimal
@@ -16,9 +17,10 @@ import typer
 from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from digitrade.core.auth.models import Organisation
+from digitrade.core.auth.permissions import register_permissions
 from digitrade.core.auth.principal import Principal
 from digitrade.core.cli_support import (
     FormatOption,
@@ -31,6 +33,7 @@ from digitrade.core.cli_support import (
 )
 from digitrade.core.config import get_settings
 from digitrade.core.db import make_engine, make_session_factory, transaction
+from digitrade.core.ledger.kinds import register_kinds
 from digitrade.systems.ecommerce import (
     dangerous_goods,
     delivery,
@@ -39,9 +42,15 @@ from digitrade.systems.ecommerce import (
     service,
     tax,
 )
-from digitrade.systems.ecommerce.batch import BatchResult, clear_prepared, prepare_batch
+from digitrade.systems.ecommerce.batch import (
+    BatchResult,
+    clear_prepared,
+    prepare_batch,
+    refresh_statuses,
+)
 from digitrade.systems.ecommerce.ceb import read_message, validate_message
 from digitrade.systems.ecommerce.ceb.xmlsafe import DEFAULT_MAX_BYTES
+from digitrade.systems.ecommerce.evidence import LEDGER_KINDS
 from digitrade.systems.ecommerce.fields import (
     as_object,
     decimal_field,
@@ -49,6 +58,7 @@ from digitrade.systems.ecommerce.fields import (
     optional_decimal,
     reject_unknown,
 )
+from digitrade.systems.ecommerce.permissions import PERMISSIONS
 from digitrade.systems.ecommerce.schemas import ReceiptEndpointWrite
 from digitrade.systems.ecommerce.service import CHINA
 
@@ -266,25 +276,75 @@ def validate_messages(
 # comes after its order, payment and waybill, so most orders are checked complete once.
 _SUBMIT_ORDER = {"CEB311": 0, "CEB411": 1, "CEB511": 2, "CEB621": 3}
 _ROOT = re.compile(rb"CEB([0-9]{3})Message")
+_ORDER_NO = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?orderNo>\s*([^<\s][^<]*?)\s*</")
 CLEAR_BATCH = 500
 
 
-def _submit_rank(path: Path) -> tuple[int, str]:
-    """Where a file goes in the submission order, from its root element (peeked, not parsed)."""
+def _submit_rank(path: Path) -> tuple[int, str, int, str]:
+    """Where a file goes in the submission order, from its root element and order number
+    (peeked, not parsed): orders together, each order's inventory list after its order, payment
+    and waybill; files without a readable order number last, by type."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(4096)
+            head = handle.read(8192)
     except OSError:
-        return (len(_SUBMIT_ORDER), str(path))
+        return (1, "", len(_SUBMIT_ORDER), str(path))
     found = _ROOT.search(head)
     kind = f"CEB{found.group(1).decode()}" if found else ""
-    return (_SUBMIT_ORDER.get(kind, len(_SUBMIT_ORDER)), str(path))
+    rank = _SUBMIT_ORDER.get(kind, len(_SUBMIT_ORDER))
+    number = _ORDER_NO.search(head)
+    if number is None or rank == len(_SUBMIT_ORDER):
+        return (1, "", rank, str(path))
+    return (0, number.group(1).decode("utf-8", "replace"), rank, str(path))
 
 
 def message_files(folder: Path) -> list[Path]:
-    """Every ``.xml`` file under ``folder``, in submission order (type, then path)."""
+    """Every ``.xml`` file under ``folder``, in submission order (``_submit_rank``): a batch
+    then holds whole orders, which are matched once each."""
     files = [path for path in folder.rglob("*") if path.is_file() and path.suffix.lower() == ".xml"]
     return sorted(files, key=_submit_rank)
+
+
+def _clear_files(
+    factory: sessionmaker[Session], organisation_id: int, paths: list[str]
+) -> tuple[BatchResult, int]:
+    """Read, validate and clear one batch of files in one transaction (the batch is read and
+    validated before the transaction opens, so its write lock is held only while clearing)."""
+    result = BatchResult()
+    messages: list[tuple[str, bytes]] = []
+    for path in paths:
+        try:
+            messages.append((path, Path(path).read_bytes()))
+        except OSError as exc:
+            result.errors.append({"file": path, "error": str(exc.strerror)})
+    prepared = prepare_batch(messages)
+    with transaction(factory) as session:
+        result.merge(
+            clear_prepared(
+                session,
+                actor=Principal.system("cli"),
+                organisation_id=organisation_id,
+                prepared=prepared,
+            )
+        )
+    return result, len(paths)
+
+
+# The database of a clearing worker process (``clear --workers``), opened once per process.
+_WORKER_FACTORY: list[sessionmaker[Session]] = []
+
+
+def _start_clearing_worker(database_url: str) -> None:
+    # A new process knows no system until told: this one needs clearance's own permissions and
+    # ledger kind (idempotent registrations).
+    register_permissions(PERMISSIONS)
+    register_kinds(LEDGER_KINDS)
+    _WORKER_FACTORY.append(make_session_factory(make_engine(database_url)))
+
+
+def _clear_in_worker(task: tuple[int, list[str]]) -> tuple[BatchResult, int]:
+    organisation_id, paths = task
+    return _clear_files(_WORKER_FACTORY[0], organisation_id, paths)
 
 
 @app.command("clear")
@@ -295,27 +355,27 @@ def clear(
     batch_size: Annotated[
         int, typer.Option(min=1, max=10_000, help="Messages per transaction")
     ] = CLEAR_BATCH,
+    workers: Annotated[
+        int, typer.Option(min=1, max=16, help="Processes clearing batches side by side")
+    ] = 1,
     output: OutputFormat = FormatOption,
 ) -> None:
     """Store and clear every CEB311/411/511/621 in a folder; exits 1 if any file failed.
 
     Messages are submitted order, payment and waybill first, inventory lists last, in
     transactions of --batch-size; an order still missing a counterpart stays pending and is
-    re-checked when it arrives, so any set of files works."""
+    re-checked when it arrives, so any set of files works. With --workers N, N processes clear
+    batches side by side (each reads and validates its next batch while another writes)."""
     if not folder.is_dir():
         raise fail(f"{folder} is not a folder")
     files = message_files(folder)
-    engine = make_engine(get_settings().database_url)
+    database_url = get_settings().database_url
+    engine = make_engine(database_url)
     factory = make_session_factory(engine)
-    actor = Principal.system("cli")
     total = BatchResult()
     try:
         with transaction(factory, write=False) as session:
-            organisation_id = session.scalar(
-                select(Organisation.id).where(Organisation.slug == organisation)
-            )
-        if organisation_id is None:
-            raise fail(f"organisation {organisation!r} does not exist")
+            organisation_id = _organisation_id(session, organisation)
         progress = Progress(
             TextColumn("clearing"),
             BarColumn(),
@@ -325,31 +385,29 @@ def clear(
             disable=output is OutputFormat.JSON,
             transient=False,
         )
+        batches = [
+            (organisation_id, [str(path) for path in files[start : start + batch_size]])
+            for start in range(0, len(files), batch_size)
+        ]
         with progress:
             task = progress.add_task("clear", total=len(files))
-            for start in range(0, len(files), batch_size):
-                chunk = files[start : start + batch_size]
-                messages: list[tuple[str, bytes]] = []
-                for path in chunk:
-                    try:
-                        data = path.read_bytes()
-                    except OSError as exc:
-                        total.errors.append({"file": str(path), "error": str(exc.strerror)})
-                        continue
-                    messages.append((str(path), data))
-                # Read and validated before the transaction: its write lock is held only
-                # while the batch is cleared.
-                prepared = prepare_batch(messages)
-                with transaction(factory) as session:
-                    total.merge(
-                        clear_prepared(
-                            session,
-                            actor=actor,
-                            organisation_id=organisation_id,
-                            prepared=prepared,
-                        )
-                    )
-                progress.advance(task, len(chunk))
+            if workers == 1 or len(batches) < 2:
+                for _, paths in batches:
+                    result, count = _clear_files(factory, organisation_id, paths)
+                    total.merge(result)
+                    progress.advance(task, count)
+            else:
+                context = multiprocessing.get_context("spawn")
+                with context.Pool(
+                    min(workers, len(batches)),
+                    initializer=_start_clearing_worker,
+                    initargs=(database_url,),
+                ) as pool:
+                    for result, count in pool.imap_unordered(_clear_in_worker, batches):
+                        total.merge(result)
+                        progress.advance(task, count)
+                with transaction(factory, write=False) as session:
+                    refresh_statuses(session, total)
     finally:
         engine.dispose()
     summary = total.summary(len(files))
