@@ -125,6 +125,11 @@ class Settings(BaseSettings):
     ecommerce_receipt_retry_base_seconds: float = Field(
         default=5.0, gt=0, description="First retry delay of a failed receipt delivery; doubles."
     )
+    ecommerce_receipt_private_endpoints: bool = Field(
+        default=False,
+        description="Allow receipt endpoints on loopback, private and link-local addresses "
+        "(off: an organisation cannot make the server call into its own network).",
+    )
     fixtures_dir: Path = Field(
         default=Path("../shared/fixtures"),
         description="Official test material used by tests and by the demo when present.",

@@ -86,7 +86,9 @@ def inbox() -> Iterator[Inbox]:
 
 def _sweep(factory_, now: dt.datetime | None = None) -> delivery.SweepResult:
     with httpx.Client(timeout=5.0) as client:
-        return delivery.sweep(factory_, client, retry_base_seconds=5.0, now=now or later())
+        return delivery.sweep(
+            factory_, client, retry_base_seconds=5.0, allow_private=True, now=now or later()
+        )
 
 
 def _released(factory_) -> int:
@@ -332,6 +334,12 @@ def test_receipts_on_the_command_line(factory, monkeypatch, tmp_path, inbox):  #
         named = runner.invoke(app, [*endpoint, "--url", inbox.url, "--from-start", "-f", "json"])
         assert named.exit_code == 0, named.output
         assert json.loads(named.stdout)["pending"] == 5
+        refused = runner.invoke(app, ["ecommerce", "deliver-receipts", "-f", "json"])
+        assert json.loads(refused.stdout) == {"delivered": 0, "failed": 1}  # a loopback inbox
+        monkeypatch.setenv("DIGITRADE_ECOMMERCE_RECEIPT_PRIVATE_ENDPOINTS", "true")
+        get_settings.cache_clear()
+        with transaction(factory) as session:  # due again now
+            session.query(ReceiptEndpoint).update({"next_attempt_at": utcnow()})
         sent = runner.invoke(app, ["ecommerce", "deliver-receipts", "-f", "json"])
         assert sent.exit_code == 0, sent.output
         assert json.loads(sent.stdout) == {"delivered": 5, "failed": 0}
@@ -356,3 +364,35 @@ def test_the_server_runs_delivery_unless_it_is_switched_off(factory):  # noqa: F
     worker.start()
     worker.stop()
     assert not worker.is_alive()
+
+
+@pytest.mark.parametrize(
+    ("address", "private"),
+    [
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("192.168.0.10", True),
+        ("169.254.169.254", True),  # cloud metadata service
+        ("::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("fe80::1%eth0", True),
+        ("0.0.0.0", True),  # noqa: S104 - an address checked, not bound
+        ("8.8.8.8", False),
+        ("2001:4860:4860::8888", False),
+    ],
+)
+def test_private_addresses(address, private):
+    assert delivery.private_address(address) is private
+
+
+def test_an_endpoint_on_a_private_address_is_refused_unless_allowed(factory, inbox):  # noqa: F811
+    org = _released(factory)
+    _endpoint(factory, org, inbox.url, from_start=True)
+    with httpx.Client(timeout=5.0) as client:
+        refused = delivery.sweep(factory, client, retry_base_seconds=5.0, now=later())
+    assert refused == delivery.SweepResult(delivered=0, failed=1)
+    assert inbox.received == []
+    with transaction(factory) as session:
+        state = service.get_receipt_endpoint(session, actor=ACTOR, organisation_id=org)
+    assert state.last_error.startswith("refused: 127.0.0.1 is the private address 127.0.0.1")
+    assert state.pending == 5

@@ -627,6 +627,7 @@ def deliver_receipts(output: OutputFormat = FormatOption) -> None:
                 make_session_factory(engine),
                 client,
                 retry_base_seconds=settings.ecommerce_receipt_retry_base_seconds,
+                allow_private=settings.ecommerce_receipt_private_endpoints,
             )
     finally:
         engine.dispose()

@@ -8,6 +8,10 @@ again after ``retry_base_seconds``, doubling with each failure up to 10 minutes,
 arrive in order and at least once, and delivery never gives up on an endpoint that is down.
 Clearing itself writes nothing for delivery: the receipts it stores are the queue.
 
+Endpoints on loopback, private, link-local or reserved addresses are refused (the host is
+resolved before every round) unless ``ecommerce_receipt_private_endpoints`` allows them: an
+organisation must not make the server call into the network it runs in.
+
 Each request carries the receipt's CEB XML with ``X-Digitrade-Receipt-Id``,
 ``X-Digitrade-Message-Type`` (CEB312, 412, 512, 622) and ``X-Digitrade-Signature``:
 ``sha256=`` and the hex HMAC-SHA256 of the body under the endpoint's secret.
@@ -18,7 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import logging
+import socket
 import threading
 from dataclasses import dataclass
 
@@ -107,12 +113,48 @@ def _send(client: httpx.Client, url: str, secret: str, outgoing: _Outgoing) -> s
     return f"HTTP {response.status_code}: {' '.join(response.text[:300].split())}"[:500]
 
 
+def private_address(address: str) -> bool:
+    """Whether an IP address is one a tenant must not make the server call: loopback, private,
+    link-local (cloud metadata services), multicast, reserved or unspecified."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+
+
+def private_target(url: str) -> str | None:
+    """Why ``url`` may not be called when private endpoints are not allowed, or None: its host
+    is, or resolves to, a private address (checked before every round, so a name that later
+    resolves elsewhere is caught at the next round)."""
+    host = httpx.URL(url).host
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except OSError as exc:
+        return f"{host} does not resolve: {exc.strerror or exc}"
+    for info in infos:
+        address = str(info[4][0])
+        if private_address(address):
+            return (
+                f"refused: {host} is the private address {address} "
+                "(DIGITRADE_ECOMMERCE_RECEIPT_PRIVATE_ENDPOINTS=true allows it)"
+            )
+    return None
+
+
 def _deliver_to(
     factory: sessionmaker[Session],
     client: httpx.Client,
     endpoint_id: int,
     now: dt.datetime,
     retry_base_seconds: float,
+    allow_private: bool,
 ) -> tuple[int, bool]:
     """One round for one claimed endpoint: (receipts delivered, whether it stopped on a failure)."""
     with transaction(factory, write=False) as session:
@@ -126,8 +168,9 @@ def _deliver_to(
                 session, endpoint.organisation_id, cursor, ROUND, now
             )
         ]
-    delivered, error = 0, None
-    for item in outgoing:
+    delivered = 0
+    error = None if allow_private or not outgoing else private_target(url)
+    for item in outgoing if error is None else ():
         error = _send(client, url, secret, item)
         if error is not None:
             break
@@ -158,9 +201,10 @@ def sweep(
     client: httpx.Client,
     *,
     retry_base_seconds: float,
+    allow_private: bool = False,
     now: dt.datetime | None = None,
 ) -> SweepResult:
-    """One round for every due endpoint."""
+    """One round for every due endpoint (``allow_private``: endpoints on private addresses)."""
     now = now or utcnow()
     # Look first without the write lock: most sweeps find nothing due.
     with transaction(factory, write=False) as session:
@@ -171,7 +215,9 @@ def sweep(
             claimed = _claim(session, endpoint_id, now)
         if not claimed:
             continue
-        sent, stopped = _deliver_to(factory, client, endpoint_id, now, retry_base_seconds)
+        sent, stopped = _deliver_to(
+            factory, client, endpoint_id, now, retry_base_seconds, allow_private
+        )
         delivered += sent
         failed += int(stopped)
     return SweepResult(delivered, failed)
@@ -183,13 +229,19 @@ class ReceiptDeliveryWorker(threading.Thread):
         self.factory = factory
         self.interval = settings.ecommerce_receipt_delivery_interval_seconds
         self.retry_base_seconds = settings.ecommerce_receipt_retry_base_seconds
+        self.allow_private = settings.ecommerce_receipt_private_endpoints
         self.stopping = threading.Event()
 
     def run(self) -> None:
         with httpx.Client(timeout=10.0) as client:
             while not self.stopping.wait(self.interval):
                 try:
-                    sweep(self.factory, client, retry_base_seconds=self.retry_base_seconds)
+                    sweep(
+                        self.factory,
+                        client,
+                        retry_base_seconds=self.retry_base_seconds,
+                        allow_private=self.allow_private,
+                    )
                 except Exception:  # keep serving; the next round retries
                     log.exception("receipt delivery failed")
 
