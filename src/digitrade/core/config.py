@@ -113,6 +113,11 @@ class Settings(BaseSettings):
     onerecord_retry_base_seconds: float = Field(
         default=2.0, gt=0, description="First retry delay of a failed notification; doubles."
     )
+    onerecord_private_endpoints: bool = Field(
+        default=False,
+        description="Deliver notifications to subscribers on loopback, private and link-local "
+        "addresses (off: a subscriber cannot make the server call into its own network).",
+    )
     onerecord_max_attempts: int = Field(
         default=8, ge=1, le=100, description="Attempts before a notification is dead-lettered."
     )

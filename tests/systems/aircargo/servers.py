@@ -190,6 +190,8 @@ def one_record_server(
             "DIGITRADE_LOG_LEVEL": "WARNING",
             "DIGITRADE_LOG_JSON": "false",
             "DIGITRADE_LEDGER_CHECKPOINT_INTERVAL_SECONDS": "0",
+            # The test servers and their subscribers are all on loopback.
+            "DIGITRADE_ONERECORD_PRIVATE_ENDPOINTS": "true",
             "COLUMNS": "200",
             **(settings or {}),
         }

@@ -509,15 +509,14 @@ def test_type_subscription_is_notified_of_new_objects(client, owner_token, db):
     assert payload["api:hasLogisticsObjectType"]["@value"] == CARGO + "Piece"
 
 
-def test_retries_then_dead_letter_then_requeue(client, owner_token, session_factory, db):
-    settings = client.app.state.platform.settings
-    server = service.server_from_settings(settings)
-    server = type(server)(**{**server.__dict__, "max_attempts": 2, "retry_base_seconds": 0.01})
+def _event_for_subscriber(client, owner_token, subscriber: str) -> None:
+    """A new object, a subscription of ``subscriber`` to it (accepted), and an event on it:
+    one notification queued for ``subscriber``."""
     iri = _create(client, owner_token)
     subscription = {
         "@context": CONTEXT,
         "@type": "api:Subscription",
-        "api:hasSubscriber": {"@id": "http://127.0.0.1:9/onerecord/logistics-objects/down"},
+        "api:hasSubscriber": {"@id": subscriber},
         "api:hasTopicType": {"@id": "api:LOGISTICS_OBJECT_IDENTIFIER"},
         "api:hasTopic": {"@id": iri},
     }
@@ -528,6 +527,17 @@ def test_retries_then_dead_letter_then_requeue(client, owner_token, session_fact
         owner_token,
         _path(iri).removeprefix("/onerecord") + "/logistics-events",
         _event(iri, "DEP", "2026-11-21T17:40:00Z"),
+    )
+
+
+def test_retries_then_dead_letter_then_requeue(client, owner_token, session_factory, db):
+    settings = client.app.state.platform.settings
+    server = service.server_from_settings(settings)
+    server = type(server)(
+        **{**server.__dict__, "max_attempts": 2, "retry_base_seconds": 0.01, "allow_private": True}
+    )
+    _event_for_subscriber(
+        client, owner_token, "http://127.0.0.1:9/onerecord/logistics-objects/down"
     )
     far_future = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
     with httpx.Client(timeout=1) as http:
@@ -574,3 +584,20 @@ def test_unknown_endpoints_and_methods_are_api_errors(client, owner_token):
     wrong_method = client.put(_path(iri), headers=bearer(owner_token))
     assert wrong_method.status_code == 405
     assert "not allowed" in _error(wrong_method)["title"]
+
+
+def test_a_subscriber_on_a_private_address_is_refused_unless_allowed(
+    client, owner_token, session_factory, db
+):
+    server = service.server_from_settings(client.app.state.platform.settings)
+    assert server.allow_private is False  # the default
+    _event_for_subscriber(
+        client, owner_token, "http://169.254.169.254/onerecord/logistics-objects/meta"
+    )
+    with httpx.Client(timeout=1) as http:
+        result = delivery.sweep(session_factory, server, http)
+    assert (result.delivered, result.retried) == (0, 1)
+    db.expire_all()
+    refused = db.scalar(select(Notification))
+    assert refused.last_error.startswith("refused: 169.254.169.254 is the private address")
+    assert "DIGITRADE_ONERECORD_PRIVATE_ENDPOINTS=true" in refused.last_error

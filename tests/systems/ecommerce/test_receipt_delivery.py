@@ -366,25 +366,6 @@ def test_the_server_runs_delivery_unless_it_is_switched_off(factory):  # noqa: F
     assert not worker.is_alive()
 
 
-@pytest.mark.parametrize(
-    ("address", "private"),
-    [
-        ("127.0.0.1", True),
-        ("10.1.2.3", True),
-        ("192.168.0.10", True),
-        ("169.254.169.254", True),  # cloud metadata service
-        ("::1", True),
-        ("::ffff:127.0.0.1", True),
-        ("fe80::1%eth0", True),
-        ("0.0.0.0", True),  # noqa: S104 - an address checked, not bound
-        ("8.8.8.8", False),
-        ("2001:4860:4860::8888", False),
-    ],
-)
-def test_private_addresses(address, private):
-    assert delivery.private_address(address) is private
-
-
 def test_an_endpoint_on_a_private_address_is_refused_unless_allowed(factory, inbox):  # noqa: F811
     org = _released(factory)
     _endpoint(factory, org, inbox.url, from_start=True)

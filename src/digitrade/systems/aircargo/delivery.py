@@ -4,7 +4,9 @@ A notification is claimed (``claimed_until``) before it is sent, so several serv
 run the sweep at once without sending one twice. A failed attempt is retried after
 ``retry_base_seconds`` doubling each time (capped at 10 minutes); after ``max_attempts`` the
 notification is dead-lettered and stays visible until someone re-queues it. Notifications for
-this server's own agents are stored as received without a network round trip.
+this server's own agents are stored as received without a network round trip. A subscriber on a
+loopback, private or link-local address is refused (an attempt that fails with the reason)
+unless ``onerecord_private_endpoints`` allows it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from digitrade.core.config import Settings
 from digitrade.core.db import transaction, utcnow
+from digitrade.core.outbound import private_target
 from digitrade.systems.aircargo.models import Agent, Notification, ReceivedNotification
 from digitrade.systems.aircargo.service import Server, server_from_settings
 
@@ -27,6 +30,7 @@ log = logging.getLogger(__name__)
 CLAIM_SECONDS = 60
 MAX_DELAY_SECONDS = 600
 BATCH = 50
+PRIVATE_SETTING = "DIGITRADE_ONERECORD_PRIVATE_ENDPOINTS"
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,10 @@ def sweep(
             url, payload = notification.target_url, notification.payload
             local = url == server.notifications_url
             token = None if local else _token_for(session, url)
-        error = None if local else _attempt(client, url, payload, token)
+        error = None
+        if not local:
+            guard = None if server.allow_private else private_target(url, PRIVATE_SETTING)
+            error = guard or _attempt(client, url, payload, token)
         with transaction(factory) as session:
             notification = session.get(Notification, notification_id)
             if notification is None:

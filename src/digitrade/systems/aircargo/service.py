@@ -113,6 +113,7 @@ class Server:
     data_holder: str = ""  # organisation slug; empty: the oldest organisation
     retry_base_seconds: float = 2.0
     max_attempts: int = 8
+    allow_private: bool = False  # subscribers on private addresses
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -149,6 +150,7 @@ def server_from_settings(settings: Settings) -> Server:
         data_holder=settings.onerecord_data_holder,
         retry_base_seconds=settings.onerecord_retry_base_seconds,
         max_attempts=settings.onerecord_max_attempts,
+        allow_private=settings.onerecord_private_endpoints,
     )
 
 

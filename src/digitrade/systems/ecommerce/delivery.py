@@ -22,9 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import ipaddress
 import logging
-import socket
 import threading
 from dataclasses import dataclass
 
@@ -34,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from digitrade.core.config import Settings
 from digitrade.core.db import transaction, utcnow
+from digitrade.core.outbound import private_target
 from digitrade.systems.ecommerce import service
 from digitrade.systems.ecommerce.models import ReceiptEndpoint
 
@@ -113,39 +112,7 @@ def _send(client: httpx.Client, url: str, secret: str, outgoing: _Outgoing) -> s
     return f"HTTP {response.status_code}: {' '.join(response.text[:300].split())}"[:500]
 
 
-def private_address(address: str) -> bool:
-    """Whether an IP address is one a tenant must not make the server call: loopback, private,
-    link-local (cloud metadata services), multicast, reserved or unspecified."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
-
-
-def private_target(url: str) -> str | None:
-    """Why ``url`` may not be called when private endpoints are not allowed, or None: its host
-    is, or resolves to, a private address (checked before every round, so a name that later
-    resolves elsewhere is caught at the next round)."""
-    host = httpx.URL(url).host
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except OSError as exc:
-        return f"{host} does not resolve: {exc.strerror or exc}"
-    for info in infos:
-        address = str(info[4][0])
-        if private_address(address):
-            return (
-                f"refused: {host} is the private address {address} "
-                "(DIGITRADE_ECOMMERCE_RECEIPT_PRIVATE_ENDPOINTS=true allows it)"
-            )
-    return None
+PRIVATE_SETTING = "DIGITRADE_ECOMMERCE_RECEIPT_PRIVATE_ENDPOINTS"
 
 
 def _deliver_to(
@@ -169,7 +136,7 @@ def _deliver_to(
             )
         ]
     delivered = 0
-    error = None if allow_private or not outgoing else private_target(url)
+    error = None if allow_private or not outgoing else private_target(url, PRIVATE_SETTING)
     for item in outgoing if error is None else ():
         error = _send(client, url, secret, item)
         if error is not None:
