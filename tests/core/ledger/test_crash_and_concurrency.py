@@ -16,7 +16,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from digitrade.core.db import make_engine, make_session_factory, transaction
 from digitrade.core.ledger import merkle, service
@@ -64,6 +64,30 @@ def assert_log_is_whole(factory, log: str) -> int:
         return len(rows)
 
 
+def wait_for_the_killed_session(factory, timeout: float = 30.0) -> None:
+    """On PostgreSQL a killed client's server session lives on until it notices the closed
+    socket, and a COMMIT sent just before the kill still lands: wait until no other session of
+    this database is busy (idle ones hold no transaction), so the log is checked after the last
+    commit. (SQLite has no server:
+    the killed process's open transaction is simply gone.)"""
+    deadline = time.monotonic() + timeout
+    while True:
+        with transaction(factory, write=False) as session:
+            if session.get_bind().dialect.name != "postgresql":
+                return
+            others = session.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND state <> 'idle'"
+                )
+            )
+        if not others:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{others} other sessions still open after {timeout} s")
+        time.sleep(0.05)
+
+
 def test_kill_9_during_appends_leaves_a_whole_log(fresh_factory):
     url, factory = fresh_factory
     with transaction(factory) as session:
@@ -88,6 +112,7 @@ def test_kill_9_during_appends_leaves_a_whole_log(fresh_factory):
         remaining, _ = process.communicate(timeout=30)
         lines = [first, *remaining.splitlines()]
         reported = int(lines[-1].split()[1]) if lines[-1].startswith("committed") else 0
+        wait_for_the_killed_session(factory)
         total = assert_log_is_whole(factory, "crash")
         # Every commit the process reported is there (one more may have landed unreported).
         assert total >= last_total + reported
