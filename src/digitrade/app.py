@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from digitrade import __version__
 from digitrade.core import api as core_api
+from digitrade.core.auth import passwords
 from digitrade.core.auth.dependencies import Platform
 from digitrade.core.auth.permissions import register_permissions
 from digitrade.core.auth.ratelimit import SlidingWindowLimiter
@@ -61,6 +62,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        passwords.prepare()  # the first failed sign-in costs what every other one does
         worker = None
         if (
             settings.ledger_integrate_interval_seconds

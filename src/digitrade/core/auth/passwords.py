@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 _hasher = PasswordHasher()
-# Verified against when the user does not exist, so both paths cost the same time.
-_DUMMY_HASH = _hasher.hash("digitrade-timing-equaliser")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so both paths cost the same time. Made on
+    first use, not at import: a hash costs as much as a sign-in, and most commands need none."""
+    return _hasher.hash("digitrade-timing-equaliser")
 
 
 def hash_password(password: str) -> str:
@@ -16,6 +23,13 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+def prepare() -> None:
+    """Make the dummy hash now (a server calls this at start-up)."""
+    _dummy_hash()
