@@ -45,7 +45,6 @@ import multiprocessing
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -63,12 +62,14 @@ from harness import (
     LiveServer,
     digitrade_command,
     free_port,
+    log_tail,
     machine,
     percentile,
     print_machine,
     print_table,
     run_cli,
     save_results,
+    stop_server,
 )
 
 GOAL_GET_PER_S = 1000.0
@@ -148,13 +149,6 @@ def _group_processes(group: int) -> int:
     return count
 
 
-def _log_tail(path: Path, lines: int = 15) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 @contextmanager
 def onerecord_server(
     setup: Platform, *, workers: int, ready_timeout: float = 60.0
@@ -189,7 +183,7 @@ def onerecord_server(
         _wait_until_ready(process, server, ready_timeout)
         yield server
     finally:
-        _stop(process)
+        stop_server(process)
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], server: LiveServer, timeout: float) -> None:
@@ -199,7 +193,7 @@ def _wait_until_ready(process: subprocess.Popen[bytes], server: LiveServer, time
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(
-                f"digitrade serve exited with {process.returncode}:\n{_log_tail(server.log_path)}"
+                f"digitrade serve exited with {process.returncode}:\n{log_tail(server.log_path)}"
             )
         healthy = False
         with contextlib.suppress(httpx.HTTPError):
@@ -212,21 +206,8 @@ def _wait_until_ready(process: subprocess.Popen[bytes], server: LiveServer, time
         else:
             time.sleep(0.2)
     raise RuntimeError(
-        f"digitrade serve was not ready within {timeout:.0f} s:\n{_log_tail(server.log_path)}"
+        f"digitrade serve was not ready within {timeout:.0f} s:\n{log_tail(server.log_path)}"
     )
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-    # A worker left behind by its supervisor still belongs to the server's process group.
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 # --- documents -----------------------------------------------------------------------------

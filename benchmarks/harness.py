@@ -304,7 +304,8 @@ def process_group_cpu_seconds(group: int) -> float:
     return total / ticks
 
 
-def _log_tail(path: Path, lines: int = 15) -> str:
+def log_tail(path: Path, lines: int = 15) -> str:
+    """The last lines of a server's log, for the error when it fails to start."""
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
@@ -345,7 +346,7 @@ def live_server(
         _wait_until_ready(process, server, ready_timeout)
         yield server
     finally:
-        _stop(process)
+        stop_server(process)
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], server: LiveServer, timeout: float) -> None:
@@ -353,7 +354,7 @@ def _wait_until_ready(process: subprocess.Popen[bytes], server: LiveServer, time
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(
-                f"digitrade serve exited with {process.returncode}:\n{_log_tail(server.log_path)}"
+                f"digitrade serve exited with {process.returncode}:\n{log_tail(server.log_path)}"
             )
         started = server.log_path.read_text(errors="replace").count("Application startup complete")
         if started >= server.workers:
@@ -364,19 +365,19 @@ def _wait_until_ready(process: subprocess.Popen[bytes], server: LiveServer, time
                 pass
         time.sleep(0.2)
     raise RuntimeError(
-        f"digitrade serve was not ready within {timeout:.0f} s:\n{_log_tail(server.log_path)}"
+        f"digitrade serve was not ready within {timeout:.0f} s:\n{log_tail(server.log_path)}"
     )
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL to the server's whole process group (started in a new session)."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
     # A worker left behind by its supervisor still belongs to the server's process group.
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)

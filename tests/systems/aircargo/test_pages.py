@@ -17,29 +17,9 @@ from digitrade.core.auth.schemas import OrganisationCreate, UserCreate
 from digitrade.systems.aircargo import demo
 from digitrade.systems.aircargo.models import LogisticsObject, Notification
 from tests.conftest import PASSWORD
+from tests.pages_support import CSRF, csrf_of, sign_in
 
-CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 RETRY_FORM = re.compile(r'action="/aircargo/notifications/(\d+)/retry"')
-
-
-def csrf_of(client, path: str) -> str:
-    match = CSRF.search(client.get(path).text)
-    assert match
-    return match.group(1)
-
-
-def sign_in(client, email: str) -> None:
-    response = client.post(
-        "/login",
-        data={
-            "email": email,
-            "password": PASSWORD,
-            "next": "/",
-            "csrf_token": csrf_of(client, "/login"),
-        },
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 
 import pytest
 from sqlalchemy import func, select
@@ -18,31 +17,9 @@ from digitrade.systems.documents.demo import TRANSPORT_DOCUMENT
 from digitrade.systems.documents.models import Document, TitleEvent
 from digitrade.systems.documents.schemas import IssueRequest
 from digitrade.systems.documents.types import examples
-from tests.conftest import PASSWORD
-
-CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+from tests.pages_support import CSRF, csrf_of, sign_in
 
 pytestmark = pytest.mark.usefixtures("platform_log")
-
-
-def csrf_of(client, path: str) -> str:
-    match = CSRF.search(client.get(path).text)
-    assert match
-    return match.group(1)
-
-
-def sign_in(client, email: str) -> None:
-    response = client.post(
-        "/login",
-        data={
-            "email": email,
-            "password": PASSWORD,
-            "next": "/",
-            "csrf_token": csrf_of(client, "/login"),
-        },
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
 
 
 def count(db, model) -> int:

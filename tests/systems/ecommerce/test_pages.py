@@ -15,31 +15,10 @@ from digitrade.core.auth.principal import Principal
 from digitrade.systems.ecommerce import demo
 from digitrade.systems.ecommerce.models import BuyerQuota, ClearanceOrder
 from digitrade.systems.ecommerce.service import submit_message
-from tests.conftest import PASSWORD
+from tests.pages_support import csrf_of, sign_in
 from tests.systems.ecommerce.support import VALID_BUYER, fixtures, synthetic_bytes
 
 pytestmark = [pytest.mark.usefixtures("platform_log"), fixtures]
-CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
-
-
-def csrf_of(client, path: str) -> str:
-    match = CSRF.search(client.get(path).text)
-    assert match
-    return match.group(1)
-
-
-def sign_in(client, email: str) -> None:
-    response = client.post(
-        "/login",
-        data={
-            "email": email,
-            "password": PASSWORD,
-            "next": "/",
-            "csrf_token": csrf_of(client, "/login"),
-        },
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
 
 
 @pytest.fixture

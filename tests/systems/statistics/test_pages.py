@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from decimal import Decimal
 
 import pytest
@@ -17,33 +16,12 @@ from sqlalchemy import func, select
 from digitrade.core.auth.principal import Principal
 from digitrade.systems.statistics import demo, pages
 from digitrade.systems.statistics.models import DataImport, DirectReturn, Observation
-from tests.conftest import PASSWORD
+from tests.pages_support import csrf_of, sign_in
 
-CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 HEADER = "economy,period,code,flow,value,currency,unit_multiplier,basis,status,source\n"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 pytestmark = pytest.mark.usefixtures("platform_log")
-
-
-def csrf_of(client, path: str) -> str:
-    match = CSRF.search(client.get(path).text)
-    assert match
-    return match.group(1)
-
-
-def sign_in(client, email: str) -> None:
-    response = client.post(
-        "/login",
-        data={
-            "email": email,
-            "password": PASSWORD,
-            "next": "/",
-            "csrf_token": csrf_of(client, "/login"),
-        },
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
 
 
 def count(db, model) -> int:

@@ -137,11 +137,12 @@ def _deliver_to(
         ]
     delivered = 0
     error = None if allow_private or not outgoing else private_target(url, PRIVATE_SETTING)
-    for item in outgoing if error is None else ():
-        error = _send(client, url, secret, item)
-        if error is not None:
-            break
-        cursor, delivered = item.receipt_id, delivered + 1
+    if error is None:
+        for item in outgoing:
+            error = _send(client, url, secret, item)
+            if error is not None:
+                break
+            cursor, delivered = item.receipt_id, delivered + 1
     with transaction(factory) as session:
         endpoint = session.get(ReceiptEndpoint, endpoint_id)
         if endpoint is None:

@@ -9,6 +9,13 @@ No.194 (``settlement``):
   withholder's payment (days 31-45 after release);
 - ``3`` void: the list was returned, so the tax is not collected.
 
+The status codes 1, 2 and 3 and the fields of ``TaxHeadRd``, ``TaxListRd`` and ``TaxHeadStatus``
+are the CEB standard's, as the research note records them (cross-border-ecommerce.md, "CEB816
+tax bill" and the message list, source [G1]: zhengjin-me/common-customs-beans, ``ITaxHead``,
+``ITaxList``, ``ITaxHeadStatus``). Tying each status to a settlement stage is this platform's
+reading of GAC 2018 No.194 (the bill is totalled into the payment once the return window
+closes), not a published rule.
+
 The bill's number (``taxNo``) is the list number (``invtNo``) followed by ``_01``: the first and
 only bill of the list. Customs' own numbering is not published. Pure functions: no database.
 """
