@@ -60,7 +60,6 @@ import httpx
 from harness import (
     LOOPBACK,
     LiveServer,
-    digitrade_command,
     free_port,
     log_tail,
     machine,
@@ -69,6 +68,7 @@ from harness import (
     print_table,
     run_cli,
     save_results,
+    spawn_server,
     stop_server,
 )
 
@@ -160,24 +160,9 @@ def onerecord_server(
     idle (the workers have finished importing the application).
     """
     log_path = setup.directory / f"serve-{workers}w.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                digitrade_command(),
-                "serve",
-                "--host",
-                LOOPBACK,
-                "--port",
-                str(setup.port),
-                "--workers",
-                str(workers),
-            ],
-            env=setup.env,
-            cwd=setup.directory,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: the workers stop with it
-        )
+    process = spawn_server(
+        env=setup.env, cwd=setup.directory, port=setup.port, workers=workers, log_path=log_path
+    )
     server = LiveServer(setup.base_url, workers, process.pid, log_path)
     try:
         _wait_until_ready(process, server, ready_timeout)

@@ -312,6 +312,31 @@ def log_tail(path: Path, lines: int = 15) -> str:
         return "(no log)"
 
 
+def spawn_server(
+    *, env: Mapping[str, str], cwd: Path, port: int, workers: int, log_path: Path
+) -> subprocess.Popen[bytes]:
+    """Start ``digitrade serve`` on a loopback port in a process group of its own (so the
+    workers stop with it), its output going to ``log_path``."""
+    with log_path.open("wb") as log:
+        return subprocess.Popen(
+            [
+                digitrade_command(),
+                "serve",
+                "--host",
+                LOOPBACK,
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            env=dict(env),
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 @contextmanager
 def live_server(
     database: DemoDatabase, *, workers: int = 1, ready_timeout: float = 60.0
@@ -323,24 +348,9 @@ def live_server(
     """
     port = free_port()
     log_path = database.directory / f"serve-{workers}w-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                digitrade_command(),
-                "serve",
-                "--host",
-                LOOPBACK,
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-            ],
-            env=database.env,
-            cwd=database.directory,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: the workers stop with it
-        )
+    process = spawn_server(
+        env=database.env, cwd=database.directory, port=port, workers=workers, log_path=log_path
+    )
     server = LiveServer(f"http://{LOOPBACK}:{port}", workers, process.pid, log_path)
     try:
         _wait_until_ready(process, server, ready_timeout)
