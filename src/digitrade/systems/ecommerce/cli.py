@@ -67,6 +67,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 MAX_JSON_BYTES = 1024 * 1024
+PlatformOption = Annotated[str, typer.Option(help="The platform organisation (slug)")]
 _CONTEXT_KEYS = frozenset(
     {"expected_tax", "annual_total_before", "registered_enterprises", "tolerance_percent"}
 )
@@ -105,6 +106,14 @@ def _organisation_id(session: Session, slug: str) -> int:
     if organisation_id is None:
         raise fail(f"organisation {slug!r} does not exist")
     return organisation_id
+
+
+def _as_of_day(as_of: str | None) -> dt.date:
+    """The day of ``--as-of``, today in China when it is not given."""
+    try:
+        return dt.date.fromisoformat(as_of) if as_of else dt.datetime.now(CHINA).date()
+    except ValueError:
+        raise fail(f"--as-of must be a date such as 2026-11-26, not {as_of!r}") from None
 
 
 @app.command("assess-order")
@@ -351,7 +360,7 @@ def _clear_in_worker(task: tuple[int, list[str]]) -> tuple[BatchResult, int]:
 @handle_errors
 def clear(
     folder: Annotated[Path, typer.Argument(help="Folder of CEB messages (.xml, recursively)")],
-    organisation: Annotated[str, typer.Option(help="The platform organisation (slug)")],
+    organisation: PlatformOption,
     batch_size: Annotated[
         int, typer.Option(min=1, max=10_000, help="Messages per transaction")
     ] = CLEAR_BATCH,
@@ -436,10 +445,7 @@ def tax_settlement(
 ) -> None:
     """Released lists by settlement stage: in the 30-day return window, payable on days 31-45,
     overdue, or returned (tax not collected), with the tax totals of each."""
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else dt.datetime.now(CHINA).date()
-    except ValueError:
-        raise fail(f"--as-of must be a date such as 2026-11-26, not {as_of!r}") from None
+    day = _as_of_day(as_of)
     with db_session() as session:
         organisation_id = _organisation_id(session, organisation)
         result = service.tax_settlement(
@@ -459,7 +465,7 @@ def tax_settlement(
 @handle_errors
 def tax_bill(
     order_no: Annotated[str, typer.Argument(help="The order number (orderNo)")],
-    organisation: Annotated[str, typer.Option(help="The platform organisation (slug)")],
+    organisation: PlatformOption,
     as_of: Annotated[
         str | None, typer.Option(help="Day of the bill, YYYY-MM-DD (default: today, China)")
     ] = None,
@@ -473,10 +479,7 @@ def tax_bill(
 ) -> None:
     """The electronic tax bill of a released order (CEB816), or its status (CEB818): generated
     in the 30-day return window, summarised after it, void once returned."""
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else dt.datetime.now(CHINA).date()
-    except ValueError:
-        raise fail(f"--as-of must be a date such as 2026-11-26, not {as_of!r}") from None
+    day = _as_of_day(as_of)
     with db_session() as session:
         organisation_id = _organisation_id(session, organisation)
         actor = Principal.system("cli")
@@ -515,7 +518,7 @@ def tax_bill(
 @app.command("receipts")
 @handle_errors
 def receipts(
-    organisation: Annotated[str, typer.Option(help="The platform organisation (slug)")],
+    organisation: PlatformOption,
     after: Annotated[int, typer.Option(min=0, help="Receipts with an id above this cursor")] = 0,
     limit: Annotated[
         int, typer.Option(min=1, max=service.FEED_LIMIT_MAX, help="At most this many")
@@ -565,7 +568,7 @@ def receipts(
 @app.command("receipt-endpoint")
 @handle_errors
 def receipt_endpoint(
-    organisation: Annotated[str, typer.Option(help="The platform organisation (slug)")],
+    organisation: PlatformOption,
     url: Annotated[
         str | None, typer.Option(help="Send each new receipt to this http(s) URL")
     ] = None,
