@@ -62,7 +62,7 @@ from digitrade.core.db import make_engine, make_session_factory, transaction
 from digitrade.core.ledger import service as ledger
 from digitrade.core.migrations import upgrade
 from digitrade.systems.ecommerce import service
-from digitrade.systems.ecommerce.batch import clear_prepared, prepare_batch
+from digitrade.systems.ecommerce.batch import clear_prepared, evaluate_ahead, prepare_batch
 from digitrade.systems.ecommerce.identity import check_character
 from digitrade.systems.ecommerce.models import ClearanceOrder
 from digitrade.systems.ecommerce.schemas import BondedReceive, CatalogueItemWrite
@@ -444,6 +444,8 @@ def clear_in_batches(
             for kind, data in zip(FOUR, order, strict=True)
         ]
         prepared = prepare_batch(messages)
+        with transaction(factory, write=False) as session:
+            evaluate_ahead(session, organisation_id, prepared)
         with transaction(factory) as session:
             result = clear_prepared(
                 session, actor=actor, organisation_id=organisation_id, prepared=prepared

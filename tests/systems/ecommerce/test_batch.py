@@ -25,7 +25,12 @@ from digitrade.core.errors import DomainError
 from digitrade.core.ledger import service as ledger
 from digitrade.core.migrations import upgrade
 from digitrade.systems.ecommerce import matching, service
-from digitrade.systems.ecommerce.batch import clear_batch, clear_prepared, prepare_batch
+from digitrade.systems.ecommerce.batch import (
+    clear_batch,
+    clear_prepared,
+    evaluate_ahead,
+    prepare_batch,
+)
 from digitrade.systems.ecommerce.cli import app, message_files
 from digitrade.systems.ecommerce.identity import check_character
 from digitrade.systems.ecommerce.models import (
@@ -69,6 +74,19 @@ def copy(message_type: str, number: int, *, buyer_no: int | None = None) -> byte
     }.items():
         body = body.replace(old, new)
     return body.encode("utf-8")
+
+
+def counting(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
+    """Count the calls of ``module.name`` from now on (one item per call)."""
+    calls: list[int] = []
+    original = getattr(module, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
 
 
 def wrong_amount(data: bytes) -> bytes:
@@ -208,14 +226,7 @@ def test_an_order_whose_messages_each_come_once_is_matched_once(factories, monke
     messages.append(("6-CEB311", copy("CEB311", 6)))
     messages.append(("6-CEB411", wrong_amount(copy("CEB411", 6))))
     random.Random(3).shuffle(messages)
-    calls: list[int] = []
-    check_orders = matching.check_orders
-
-    def counted(*args: Any, **kwargs: Any) -> matching.MatchResult:
-        calls.append(1)
-        return check_orders(*args, **kwargs)
-
-    monkeypatch.setattr(matching, "check_orders", counted)
+    calls = counting(monkeypatch, matching, "check_orders")
     with transaction(factory) as session:
         result = clear_batch(session, actor=ACTOR, organisation_id=org, messages=messages)
     # Five clean orders matched once each; order 6, refused, once more for its first message.
@@ -373,3 +384,68 @@ def test_a_batch_prepared_before_its_transaction_clears_as_one_cleared_in_it(fac
     assert sorted(result.statuses.values()) == sorted(expected.statuses.values())
     with transaction(single, write=False) as one, transaction(batch, write=False) as many:
         assert snapshot(many) == snapshot(one)
+
+
+
+
+def test_orders_evaluated_ahead_are_not_evaluated_again_under_the_locks(factories, monkeypatch):
+    _, factory = factories
+    with transaction(factory) as session:
+        org = prepare(session, 100)
+    messages = [(f"{n}-{kind}", copy(kind, n)) for n in range(1, 4) for kind in FOUR]
+    prepared = prepare_batch(messages)
+    with transaction(factory, write=False) as session:
+        evaluate_ahead(session, org, prepared)
+    assert sorted(prepared.evaluations) == [f"SYN202501{n:06d}" for n in range(1, 4)]
+    calls = counting(monkeypatch, service, "evaluate")
+    with transaction(factory) as session:
+        result = clear_prepared(session, actor=ACTOR, organisation_id=org, prepared=prepared)
+    assert calls == []
+    assert sorted(result.statuses.values()) == ["released"] * 3
+
+
+def test_a_catalogue_or_quota_changed_after_evaluating_ahead_is_evaluated_again(
+    factories, monkeypatch
+):
+    """Between the evaluation ahead and the clearing transaction, the catalogue's VAT rate
+    changes and another order of one buyer is released: the batch ends as if its messages had
+    been sent one by one after both changes."""
+    single, batch = factories
+    messages = [(f"{n}-{kind}", copy(kind, n, buyer_no=7)) for n in range(1, 3) for kind in FOUR]
+    other = [copy(kind, 9, buyer_no=7) for kind in FOUR]
+    cheaper = FACE_CREAM.model_copy(update={"vat_rate": "0.09"})
+
+    def change(session: Session, org: int) -> None:
+        service.put_item(
+            session, actor=ACTOR, organisation_id=org, item_no="SKU-FC-50G", data=cheaper
+        )
+        for data in other:
+            service.submit_message(session, actor=ACTOR, organisation_id=org, data=data)
+
+    with transaction(single) as session:
+        org = prepare(session, 100)
+    with transaction(single) as session:
+        change(session, org)
+    for _, data in messages:
+        with transaction(single) as session:
+            service.submit_message(session, actor=ACTOR, organisation_id=org, data=data)
+
+    with transaction(batch) as session:
+        org = prepare(session, 100)
+    prepared = prepare_batch(messages)
+    with transaction(batch, write=False) as session:
+        evaluate_ahead(session, org, prepared)
+    with transaction(batch) as session:
+        change(session, org)
+    calls = counting(monkeypatch, service, "evaluate")
+    with transaction(batch) as session:
+        result = clear_prepared(session, actor=ACTOR, organisation_id=org, prepared=prepared)
+    assert len(calls) == 2
+    # The messages declare the tax at the old rate: the tax check now refuses both.
+    assert sorted(result.statuses.values()) == ["rejected"] * 2
+    with transaction(single, write=False) as one, transaction(batch, write=False) as many:
+        expected, got = snapshot(one), snapshot(many)
+    assert got == expected
+    for number in (1, 2):
+        checks = got["orders"][f"SYN202501{number:06d}"]["match"]["checks"]
+        assert [c["name"] for c in checks if c["passed"] is False] == ["tax"]

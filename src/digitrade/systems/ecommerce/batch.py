@@ -7,6 +7,10 @@ the batch saves:
 
 - each message is read and validated once; stored messages of orders begun earlier are parsed
   from the per-process cache, the batch's own never again;
+- an order whose messages all come in the batch can be matched and assessed before the clearing
+  transaction opens (``evaluate_ahead``, no lock); clearing uses that evaluation when the order
+  is still new, the catalogue unchanged and the buyer's locked total the one it assumed, so on
+  SQLite (one writer at a time) the write lock is held for little more than the writing;
 - an order whose batch messages each have a role of their own, replacing nothing stored, is
   checked once, after the last of them, at that message's place in the batch (so quota and book
   are taken in the same order as one by one); its earlier messages are answered from the subsets
@@ -194,12 +198,7 @@ class BatchBook:
 
     def catalogue(self, organisation_id: int) -> dict[str, dict[str, Any]]:
         if self._catalogue is None:
-            self._catalogue = {
-                item.item_no: item.tax
-                for item in self.session.scalars(
-                    select(CatalogueItem).where(CatalogueItem.organisation_id == organisation_id)
-                )
-            }
+            self._catalogue = _catalogue(self.session, organisation_id)
         return self._catalogue
 
     def take_bonded(
@@ -421,10 +420,14 @@ def _collector_paused() -> Iterator[None]:
 @dataclass
 class PreparedBatch:
     """Messages read and validated, not yet cleared: ``parsed`` in arrival order and the
-    messages refused (``{file, error}``)."""
+    messages refused (``{file, error}``); after ``evaluate_ahead``, the evaluation of each
+    order whose messages all arrive in the batch, with the catalogue it used."""
 
     parsed: list[_Parsed] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
+    organisation_id: int | None = None
+    catalogue: dict[str, dict[str, Any]] | None = None
+    evaluations: dict[str, service.Evaluation] = field(default_factory=dict)
 
 
 def prepare_batch(messages: Sequence[tuple[str, bytes]]) -> PreparedBatch:
@@ -443,6 +446,61 @@ def prepare_batch(messages: Sequence[tuple[str, bytes]]) -> PreparedBatch:
     return prepared
 
 
+def evaluate_ahead(session: Session, organisation_id: int, prepared: PreparedBatch) -> None:
+    """Match and assess, before the clearing transaction, each order whose messages all arrive
+    in ``prepared`` (every role at most once), from the catalogue and the buyers' annual totals
+    as ``session`` reads them now (no lock). Clearing then uses an evaluation only for an order
+    the database still holds no message of, when the catalogue is unchanged and the buyer's
+    locked total is the one assumed; anything else is evaluated again under the locks. Run in a
+    read transaction of its own, this keeps the write lock short (on SQLite, one writer at a
+    time)."""
+    roles: dict[str, dict[str, Document | None]] = {}
+    repeated: set[str] = set()
+    for item in prepared.parsed:
+        present = roles.setdefault(item.order_no, dict.fromkeys(ROLES))
+        if present[item.role] is not None:
+            repeated.add(item.order_no)
+        present[item.role] = item.document
+    candidates = {
+        order_no: documents
+        for order_no, documents in roles.items()
+        if order_no not in repeated and sum(d is not None for d in documents.values()) > 1
+    }
+    if not candidates:
+        return
+    keys = {order_no: service.quota_key(documents) for order_no, documents in candidates.items()}
+    totals = _quota_totals(session, {key for key in keys.values() if key is not None})
+    catalogue = _catalogue(session, organisation_id)
+    with _collector_paused():
+        for order_no, documents in candidates.items():
+            key = keys[order_no]
+            total = None if key is None else totals.get(key, Decimal(0))
+            prepared.evaluations[order_no] = service.evaluate(documents, catalogue, total)
+    prepared.organisation_id = organisation_id
+    prepared.catalogue = catalogue
+
+
+def _quota_totals(session: Session, keys: set[tuple[str, int]]) -> dict[tuple[str, int], Decimal]:
+    totals: dict[tuple[str, int], Decimal] = {}
+    for chunk in _chunks(sorted(keys)):
+        rows = session.execute(
+            select(BuyerQuota.buyer_id, BuyerQuota.year, BuyerQuota.total).where(
+                tuple_(BuyerQuota.buyer_id, BuyerQuota.year).in_(chunk)
+            )
+        )
+        totals.update({(buyer, year): total for buyer, year, total in rows})
+    return totals
+
+
+def _catalogue(session: Session, organisation_id: int) -> dict[str, dict[str, Any]]:
+    return {
+        item.item_no: item.tax
+        for item in session.scalars(
+            select(CatalogueItem).where(CatalogueItem.organisation_id == organisation_id)
+        )
+    }
+
+
 def clear_batch(
     session: Session,
     *,
@@ -453,9 +511,9 @@ def clear_batch(
     """Store and clear ``messages`` (name, bytes) of one platform organisation in the caller's
     transaction; the result names each message refused."""
     actor.require(DECLARE, organisation_id)
-    return clear_prepared(
-        session, actor=actor, organisation_id=organisation_id, prepared=prepare_batch(messages)
-    )
+    prepared = prepare_batch(messages)
+    evaluate_ahead(session, organisation_id, prepared)
+    return clear_prepared(session, actor=actor, organisation_id=organisation_id, prepared=prepared)
 
 
 def clear_prepared(
@@ -506,6 +564,13 @@ def _clear(
     book.lock_lots(lot_keys)
 
     once = _matched_once(parsed, rows, documents)
+    evaluations: dict[str, service.Evaluation] = {}
+    if (
+        prepared.evaluations
+        and prepared.organisation_id == organisation_id
+        and book.catalogue(organisation_id) == prepared.catalogue
+    ):
+        evaluations = prepared.evaluations
     last_arrival = {item.order_no: index for index, item in enumerate(parsed)}
     # The receipts answering each message, in arrival order; a message of an order matched once
     # holds its place until the order's last message of the batch is checked.
@@ -530,7 +595,10 @@ def _clear(
             answers.append([])
             result.statuses[row.id] = row.status
             continue
-        done = service._recheck(session, actor, row, order_documents, book)
+        # An order matched once is checked on exactly the batch's messages: what was worked
+        # out ahead of the transaction holds for it (``evaluate_ahead``).
+        ahead = evaluations.get(item.order_no) if item.order_no in once else None
+        done = service._recheck(session, actor, row, order_documents, book, ahead)
         answers.append(
             service.receipt_rows(row, item.role, item.document, order_documents, released=done)
         )

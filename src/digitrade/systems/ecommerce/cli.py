@@ -45,6 +45,7 @@ from digitrade.systems.ecommerce import (
 from digitrade.systems.ecommerce.batch import (
     BatchResult,
     clear_prepared,
+    evaluate_ahead,
     prepare_batch,
     refresh_statuses,
 )
@@ -317,8 +318,9 @@ def message_files(folder: Path) -> list[Path]:
 def _clear_files(
     factory: sessionmaker[Session], organisation_id: int, paths: list[str]
 ) -> tuple[BatchResult, int]:
-    """Read, validate and clear one batch of files in one transaction (the batch is read and
-    validated before the transaction opens, so its write lock is held only while clearing)."""
+    """Read, validate and clear one batch of files in one transaction (the batch is read,
+    validated, matched and assessed before the transaction opens, so its write lock is held only
+    while clearing)."""
     result = BatchResult()
     messages: list[tuple[str, bytes]] = []
     for path in paths:
@@ -327,6 +329,8 @@ def _clear_files(
         except OSError as exc:
             result.errors.append({"file": path, "error": str(exc.strerror)})
     prepared = prepare_batch(messages)
+    with transaction(factory, write=False) as session:
+        evaluate_ahead(session, organisation_id, prepared)
     with transaction(factory) as session:
         result.merge(
             clear_prepared(

@@ -18,6 +18,7 @@ import hashlib
 import secrets
 import uuid
 from collections.abc import Collection
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Protocol
@@ -547,39 +548,50 @@ def _hold(row: ClearanceOrder, match: dict[str, Any], hold: dict[str, Any]) -> N
     flag_modified(row, "match_result")  # the JSON column does not track changes in place
 
 
-def _recheck(
-    session: Session,
-    actor: Principal,
-    row: ClearanceOrder,
-    documents: dict[str, Document | None],
-    book: ClearingBook,
-) -> bool:
-    """Re-run matching on the order's messages; True when this check released the order.
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """What three-order matching and the tax engine say of an order's messages, given the
+    buyer's annual total and the catalogue. Pure: a batch can work it out before it takes any
+    lock, and use it once the locked total is the one it assumed (``annual_total``)."""
 
-    A clean 1210 order is released only when its lines can leave the bonded book: they are
-    taken out (all or none) in the same transaction, before the quota is reserved; a short book
-    holds the order (``held``, ``bonded-stock-short`` naming the lot) with no quota reserved."""
+    match: dict[str, Any]
+    assessment: tax.Assessment | None
+    status: str
+    annual_total: Decimal | None  # None: not all four messages, or no buyer and date to charge
+
+
+def quota_key(documents: dict[str, Document | None]) -> tuple[str, int] | None:
+    """The buyer and calendar year whose annual quota a check of ``documents`` takes: only once
+    all four messages are in and the order names both."""
+    order = documents[matching.ORDER]
+    if order is None or not all(documents.values()):
+        return None
+    declared = parse_timestamp(order.head.text("appTime"))
+    buyer = order.head.text("buyerIdNumber")
+    return (buyer, declared.year) if declared is not None and buyer else None
+
+
+def evaluate(
+    documents: dict[str, Document | None],
+    catalogue: dict[str, dict[str, Any]],
+    annual_total: Decimal | None,
+) -> Evaluation:
+    """Match the messages that have arrived and, with all four and the buyer's ``annual_total``,
+    assess the tax from ``catalogue``."""
     order, inventory = documents[matching.ORDER], documents[matching.INVENTORY]
     context = matching.MatchingContext()
-    quota: BuyerQuota | None = None
     assessment: tax.Assessment | None = None
-    if all(documents.values()) and order is not None and inventory is not None:
-        declared = parse_timestamp(order.head.text("appTime"))
-        buyer = order.head.text("buyerIdNumber")
-        if declared is not None and buyer:
-            quota = book.quota(buyer, declared.year)
-            request = _tax_request(
-                book.catalogue(row.organisation_id), order, inventory, quota.total
-            )
-            if request is not None:
-                try:
-                    assessment = tax.assess_order(request)
-                except ValidationFailed:
-                    assessment = None
-            context = matching.MatchingContext(
-                expected_tax=assessment.tax_total if assessment is not None else None,
-                annual_total_before=quota.total,
-            )
+    if annual_total is not None and order is not None and inventory is not None:
+        request = _tax_request(catalogue, order, inventory, annual_total)
+        if request is not None:
+            try:
+                assessment = tax.assess_order(request)
+            except ValidationFailed:
+                assessment = None
+        context = matching.MatchingContext(
+            expected_tax=assessment.tax_total if assessment is not None else None,
+            annual_total_before=annual_total,
+        )
     result = matching.check_orders(
         documents[matching.ORDER],
         documents[matching.PAYMENT],
@@ -600,15 +612,47 @@ def _recheck(
             return_status=CustomsStatus.RELEASED.value,
             registration_checked=False,
         )
+    if (
+        status is matching.ClearanceStatus.RELEASED
+        and assessment is not None
+        and not assessment.allowed
+    ):
+        status = matching.ClearanceStatus.REJECTED
+        match.update(
+            released=False, status=status.value, return_status=CustomsStatus.REJECTED.value
+        )
+    return Evaluation(match, assessment, status.value, annual_total)
+
+
+def _recheck(
+    session: Session,
+    actor: Principal,
+    row: ClearanceOrder,
+    documents: dict[str, Document | None],
+    book: ClearingBook,
+    evaluation: Evaluation | None = None,
+) -> bool:
+    """Re-run matching on the order's messages; True when this check released the order.
+
+    ``evaluation``, worked out beforehand, is used when the buyer's locked annual total is the
+    one it assumed; otherwise the messages are evaluated again here.
+
+    A clean 1210 order is released only when its lines can leave the bonded book: they are
+    taken out (all or none) in the same transaction, before the quota is reserved; a short book
+    holds the order (``held``, ``bonded-stock-short`` naming the lot) with no quota reserved."""
+    inventory = documents[matching.INVENTORY]
+    key = quota_key(documents)
+    quota = book.quota(*key) if key is not None else None
+    total = quota.total if quota is not None else None
+    if evaluation is None or evaluation.annual_total != total:
+        catalogue = book.catalogue(row.organisation_id) if quota is not None else {}
+        evaluation = evaluate(documents, catalogue, total)
+    match = dict(evaluation.match)  # the evaluation may be shared; holds and drawdowns add keys
+    assessment = evaluation.assessment
     row.match_result = match
     row.assessment = assessment.as_dict() if assessment is not None else None
-    row.status = status.value
-    released = status is matching.ClearanceStatus.RELEASED
-    if released and assessment is not None and not assessment.allowed:
-        row.status = matching.ClearanceStatus.REJECTED.value
-        match.update(released=False, status=row.status, return_status=CustomsStatus.REJECTED.value)
-        flag_modified(row, "match_result")
-        released = False
+    row.status = evaluation.status
+    released = evaluation.status == matching.ClearanceStatus.RELEASED.value
     if not (released and quota is not None and assessment is not None and inventory is not None):
         return False
     if inventory.head.text("tradeMode") == BONDED_MODE:
