@@ -386,8 +386,6 @@ def test_a_batch_prepared_before_its_transaction_clears_as_one_cleared_in_it(fac
         assert snapshot(many) == snapshot(one)
 
 
-
-
 def test_orders_evaluated_ahead_are_not_evaluated_again_under_the_locks(factories, monkeypatch):
     _, factory = factories
     with transaction(factory) as session:

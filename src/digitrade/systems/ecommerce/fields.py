@@ -20,7 +20,6 @@ from digitrade.core.errors import validation_error
 MAX_TEXT_LENGTH = 500
 MAX_ITEMS = 500
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_MISSING = object()
 
 
 def path(prefix: str, key: str) -> str:
@@ -34,25 +33,29 @@ def as_object(value: Any, where: str) -> Mapping[str, Any]:
 
 
 def reject_unknown(value: Mapping[str, Any], allowed: Collection[str], prefix: str) -> None:
-    unknown = sorted(path(prefix, str(key)) for key in value if key not in allowed)
-    if unknown:
-        raise validation_error(unknown[0], f"unknown field (allowed: {', '.join(sorted(allowed))})")
+    unknown = [key for key in value if key not in allowed]
+    if unknown:  # the paths are spelt out and sorted only for the error
+        first = min(path(prefix, str(key)) for key in unknown)
+        raise validation_error(first, f"unknown field (allowed: {', '.join(sorted(allowed))})")
 
 
 def _get(value: Mapping[str, Any], key: str, prefix: str, required: bool) -> Any:
-    found = value.get(key, _MISSING)
-    if found is _MISSING or found is None:
-        if required:
-            raise validation_error(path(prefix, key), "is required")
-        return None
+    found = value.get(key)  # absent and null read the same
+    if found is None and required:
+        raise validation_error(path(prefix, key), "is required")
     return found
 
 
 def decimal_value(raw: Any, where: str) -> Decimal:
     """A finite Decimal from a JSON number or numeric string."""
-    if isinstance(raw, bool):
+    if isinstance(raw, str):  # the most common form first
+        try:
+            number = Decimal(raw.strip())
+        except InvalidOperation:
+            raise validation_error(where, f"{raw!r} is not a number") from None
+    elif isinstance(raw, bool):
         raise validation_error(where, "must be a number, not true or false")
-    if isinstance(raw, Decimal):
+    elif isinstance(raw, Decimal):
         number = raw
     elif isinstance(raw, int):
         number = Decimal(raw)
@@ -60,11 +63,6 @@ def decimal_value(raw: Any, where: str) -> Decimal:
         # repr gives the shortest text that reads back as the same float: the number the client
         # wrote, e.g. 0.13, never its binary approximation.
         number = Decimal(repr(raw))
-    elif isinstance(raw, str):
-        try:
-            number = Decimal(raw.strip())
-        except InvalidOperation:
-            raise validation_error(where, f"{raw!r} is not a number") from None
     else:
         raise validation_error(where, "must be a number")
     if not number.is_finite():
@@ -84,16 +82,17 @@ def decimal_field(
     maximum: Decimal | None = None,
     exclusive_minimum: bool = False,
 ) -> Decimal:
-    where = path(prefix, key)
-    raw = _get(value, key, prefix, required and default is None)
-    if raw is None:
+    raw = value.get(key)
+    if raw is None:  # absent or null: an error unless there is a default (whatever ``required``)
         if default is None:
-            raise validation_error(where, "is required")
+            raise validation_error(path(prefix, key), "is required")
         return default
+    where = path(prefix, key)
     number = decimal_value(raw, where)
-    exponent = number.as_tuple().exponent
-    if places is not None and isinstance(exponent, int) and -exponent > places:
-        raise validation_error(where, f"has more than {places} decimal places")
+    if places is not None:
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > places:
+            raise validation_error(where, f"has more than {places} decimal places")
     if minimum is not None:
         if exclusive_minimum and number <= minimum:
             raise validation_error(where, f"must be greater than {minimum}")
@@ -143,17 +142,17 @@ def text_field(
     required: bool = True,
     max_length: int = MAX_TEXT_LENGTH,
 ) -> str:
-    where = path(prefix, key)
     raw = _get(value, key, prefix, required)
     if raw is None:
         return ""
+    # The field's path is spelt out only for an error: reading is the common case.
     if not isinstance(raw, str):
-        raise validation_error(where, "must be a string")
+        raise validation_error(path(prefix, key), "must be a string")
     text = raw.strip()
     if required and not text:
-        raise validation_error(where, "must not be empty")
+        raise validation_error(path(prefix, key), "must not be empty")
     if len(text) > max_length:
-        raise validation_error(where, f"must be at most {max_length} characters")
+        raise validation_error(path(prefix, key), f"must be at most {max_length} characters")
     return text
 
 
@@ -165,26 +164,24 @@ def choice_field(
     *,
     default: str | None = None,
 ) -> str:
-    where = path(prefix, key)
     raw = _get(value, key, prefix, default is None)
     if raw is None:
         assert default is not None
         return default
     if not isinstance(raw, str) or raw not in choices:
-        raise validation_error(where, f"must be one of {', '.join(sorted(choices))}")
+        raise validation_error(path(prefix, key), f"must be one of {', '.join(sorted(choices))}")
     return raw
 
 
 def bool_field(
     value: Mapping[str, Any], key: str, prefix: str, *, default: bool | None = None
 ) -> bool:
-    where = path(prefix, key)
     raw = _get(value, key, prefix, default is None)
     if raw is None:
         assert default is not None
         return default
     if not isinstance(raw, bool):
-        raise validation_error(where, "must be true or false")
+        raise validation_error(path(prefix, key), "must be true or false")
     return raw
 
 

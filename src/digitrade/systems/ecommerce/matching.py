@@ -30,11 +30,14 @@ Money is compared to the fen. The tolerance is exact by default; a practitioner 
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from digitrade.core.errors import validation_error
@@ -48,6 +51,7 @@ from digitrade.systems.ecommerce.tax.limits import REGIMES, regime_on
 from digitrade.systems.ecommerce.texts import render
 
 ORDER, PAYMENT, WAYBILL, INVENTORY = "order", "payment", "waybill", "inventory"
+ROLES = (ORDER, PAYMENT, WAYBILL, INVENTORY)
 ROLE_MESSAGE = {ORDER: "CEB311", PAYMENT: "CEB411", WAYBILL: "CEB511", INVENTORY: "CEB621"}
 _ENTERPRISE_CODE = re.compile(r"[0-9A-Z]{10}|[0-9A-Z]{18}")
 _ENTERPRISE_FIELDS = (
@@ -76,8 +80,14 @@ def _role(role: str | Text) -> Text:
 
 
 def _label(role: str) -> Text:
-    name = _role(role)
-    return Text(f"{name.en} ({ROLE_MESSAGE[role]})", f"{name.zh}（{ROLE_MESSAGE[role]}）")
+    return _LABELS[role]
+
+
+# "order (CEB311)": fixed per role, so worded once.
+_LABELS: dict[str, Text] = {
+    role: Text(f"{_role(role).en} ({message})", f"{_role(role).zh}（{message}）")
+    for role, message in ROLE_MESSAGE.items()
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +97,8 @@ class Tolerance:
     percent: Decimal = Decimal(0)
 
     def agrees(self, expected: Decimal, actual: Decimal) -> bool:
+        if not self.percent:  # exact (the default): the same test without the arithmetic
+            return round_money(actual) == round_money(expected)
         difference = abs(round_money(actual) - round_money(expected))
         return difference <= abs(expected) * self.percent / 100
 
@@ -110,13 +122,29 @@ class OrderSet:
     payment: Document | None = None
     waybill: Document | None = None
     inventory: Document | None = None
+    # The head of each message that has arrived, by role in ``ROLES`` order: every check reads
+    # them, so they are looked up once per set.
+    heads: Mapping[str, Record] = dataclasses.field(init=False, repr=False, compare=False)
+    # The same heads' fields by name, for the checks that compare many of them.
+    head_fields: Mapping[str, Mapping[str, str]] = dataclasses.field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        documents = (self.order, self.payment, self.waybill, self.inventory)
+        heads = {
+            role: document.head
+            for role, document in zip(ROLES, documents, strict=True)
+            if document is not None
+        }
+        object.__setattr__(self, "heads", heads)
+        object.__setattr__(self, "head_fields", {r: head.by_name for r, head in heads.items()})
 
     def head(self, role: str) -> Record | None:
-        document: Document | None = getattr(self, role)
-        return document.head if document is not None else None
+        return self.heads.get(role)
 
     def missing(self, *roles: str) -> list[str]:
-        return [role for role in roles if getattr(self, role) is None]
+        return [role for role in roles if role not in self.heads]
 
 
 class ClearanceStatus(StrEnum):
@@ -188,7 +216,14 @@ def _outcome(
     if waiting:
         labels = Text.join((_label(role) for role in waiting), ", ", "、")
         return CheckResult.of(name, None, render("match.waiting", labels=labels), waiting=True)
-    return CheckResult.of(name, True, passed_detail)
+    return _fixed_result(name, True, passed_detail)
+
+
+@lru_cache(maxsize=256)
+def _fixed_result(name: str, passed: bool | None, detail: Text) -> CheckResult:
+    """The result of a check whose detail is a fixed sentence (its ``.passed`` one, mostly):
+    made once and shared, as results are frozen."""
+    return CheckResult.of(name, passed, detail)
 
 
 _NOTHING = Text("", "")
@@ -206,28 +241,42 @@ def _disagreement(field: str | Text, values: dict[str, str]) -> Text | None:
     return render("match.differs", field=field, shown=shown)
 
 
-def _compare_fields(
-    orders: OrderSet, fields: Iterable[tuple[str | Text, dict[str, str]]]
-) -> list[Text]:
+Comparison = tuple[str | Text, Mapping[str, str]]  # a label and the field it names by role
+
+
+def _compare_fields(orders: OrderSet, fields: Iterable[Comparison]) -> list[Text]:
     """Compare, for each label, the named field of each role that is present."""
     problems = []
-    heads = {
-        role: head.by_name
-        for role in (ORDER, PAYMENT, WAYBILL, INVENTORY)
-        if (head := orders.head(role)) is not None
-    }
+    heads = orders.head_fields
     for label, field_by_role in fields:
+        if _all_equal(heads, field_by_role):
+            continue  # the usual case: the values by role are needed only to word a difference
         values = {
-            role: heads[role].get(field) or ""
-            for role, field in field_by_role.items()
+            role: heads[role].get(name) or ""
+            for role, name in field_by_role.items()
             if role in heads
         }
-        if len(set(values.values())) <= 1:
-            continue
         problem = _disagreement(label, values)
         if problem:
             problems.append(problem)
     return problems
+
+
+def _all_equal(heads: Mapping[str, Mapping[str, str]], field_by_role: Mapping[str, str]) -> bool:
+    """Whether the roles present give their field the same value (an absent field is empty).
+
+    A plain loop that stops at the first difference: the hot path of matching."""
+    first: str | None = None
+    for role, name in field_by_role.items():
+        values = heads.get(role)
+        if values is None:
+            continue
+        value = values.get(name) or ""
+        if first is None:
+            first = value
+        elif value != first:
+            return False
+    return True
 
 
 def _money_disagreement(
@@ -240,6 +289,16 @@ def _money_disagreement(
 ) -> Text | None:
     if tolerance.agrees(expected, actual):
         return None
+    return _money_difference(label, expected_role, expected, role, actual)
+
+
+def _money_difference(
+    label: str | Text,
+    expected_role: str | Text,
+    expected: Decimal,
+    role: str | Text,
+    actual: Decimal,
+) -> Text:
     shown = Text.join(
         [_shown(expected_role, format_money(expected)), _shown(role, format_money(actual))],
         ", ",
@@ -248,26 +307,40 @@ def _money_disagreement(
     return render("match.differs", field=label, shown=shown)
 
 
-def _amount(record: Record, field: str) -> Decimal:
-    return record.decimal(field) or Decimal(0)
+def _amount(record: Record, name: str) -> Decimal:
+    """The field as a number; 0 when it is absent, empty or not a finite number."""
+    return _number(record.get(name) or "")
+
+
+@lru_cache(maxsize=4096)  # the same figures recur across the four messages and the checks
+def _number(value: str) -> Decimal:
+    if not value:
+        return Decimal(0)
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return Decimal(0)
+    return number if number.is_finite() and number else Decimal(0)
+
+
+# "YYYYMMDDhhmmss" times recur too: each message's appTime is read by several checks.
+_timestamp: Callable[[str], datetime | None] = lru_cache(maxsize=4096)(parse_timestamp)
 
 
 # M1 ---------------------------------------------------------------------------------------
 
 
+# The fields each check compares are fixed: built once, not on every call.
+_KEYS: tuple[Comparison, ...] = (
+    ("orderNo", {ORDER: "orderNo", PAYMENT: "orderNo", WAYBILL: "orderNo", INVENTORY: "orderNo"}),
+    ("ebpCode", {ORDER: "ebpCode", PAYMENT: "ebpCode", INVENTORY: "ebpCode"}),
+    ("logisticsNo", {WAYBILL: "logisticsNo", INVENTORY: "logisticsNo"}),
+    ("logisticsCode", {WAYBILL: "logisticsCode", INVENTORY: "logisticsCode"}),
+)
+
+
 def check_keys(orders: OrderSet, context: MatchingContext) -> CheckResult:
-    problems = _compare_fields(
-        orders,
-        [
-            (
-                "orderNo",
-                {ORDER: "orderNo", PAYMENT: "orderNo", WAYBILL: "orderNo", INVENTORY: "orderNo"},
-            ),
-            ("ebpCode", {ORDER: "ebpCode", PAYMENT: "ebpCode", INVENTORY: "ebpCode"}),
-            ("logisticsNo", {WAYBILL: "logisticsNo", INVENTORY: "logisticsNo"}),
-            ("logisticsCode", {WAYBILL: "logisticsCode", INVENTORY: "logisticsCode"}),
-        ],
-    )
+    problems = _compare_fields(orders, _KEYS)
     detail = render("match.keys.passed")
     return _outcome("keys", problems, orders.missing(ORDER, PAYMENT, WAYBILL, INVENTORY), detail)
 
@@ -275,14 +348,19 @@ def check_keys(orders: OrderSet, context: MatchingContext) -> CheckResult:
 # M2 ---------------------------------------------------------------------------------------
 
 
+_BUYER: tuple[Comparison, ...] = tuple(
+    (name, {ORDER: name, INVENTORY: name})
+    for name in ("buyerIdType", "buyerIdNumber", "buyerName", "buyerTelephone")
+)
+_PAYER: tuple[Comparison, ...] = (
+    (Text("identity type", "证件类型"), {ORDER: "buyerIdType", PAYMENT: "payerIdType"}),
+    (Text("identity number", "证件号码"), {ORDER: "buyerIdNumber", PAYMENT: "payerIdNumber"}),
+    (Text("name", "姓名"), {ORDER: "buyerName", PAYMENT: "payerName"}),
+)
+
+
 def check_buyer_identity(orders: OrderSet, context: MatchingContext) -> CheckResult:
-    problems = _compare_fields(
-        orders,
-        [
-            (field, {ORDER: field, INVENTORY: field})
-            for field in ("buyerIdType", "buyerIdNumber", "buyerName", "buyerTelephone")
-        ],
-    )
+    problems = _compare_fields(orders, _BUYER)
     order = orders.head(ORDER)
     if order is not None:
         problem = identity_problem(order.text("buyerIdNumber"))
@@ -297,17 +375,7 @@ def check_buyer_identity(orders: OrderSet, context: MatchingContext) -> CheckRes
 
 
 def check_payer_identity(orders: OrderSet, context: MatchingContext) -> CheckResult:
-    problems = _compare_fields(
-        orders,
-        [
-            (Text("identity type", "证件类型"), {ORDER: "buyerIdType", PAYMENT: "payerIdType"}),
-            (
-                Text("identity number", "证件号码"),
-                {ORDER: "buyerIdNumber", PAYMENT: "payerIdNumber"},
-            ),
-            (Text("name", "姓名"), {ORDER: "buyerName", PAYMENT: "payerName"}),
-        ],
-    )
+    problems = _compare_fields(orders, _PAYER)
     return _outcome(
         "payer_identity",
         problems,
@@ -317,6 +385,10 @@ def check_payer_identity(orders: OrderSet, context: MatchingContext) -> CheckRes
 
 
 # M3 ---------------------------------------------------------------------------------------
+
+
+_PAID_SUM = Text("goods + freight + tax - discount", "货值 + 运费 + 税款 - 非现金抵扣")
+_AMOUNT_PAID = Text("amount paid", "支付金额")
 
 
 def check_amounts(orders: OrderSet, context: MatchingContext) -> CheckResult:
@@ -332,7 +404,7 @@ def check_amounts(orders: OrderSet, context: MatchingContext) -> CheckResult:
         )
         problem = _money_disagreement(
             "acturalPaid",
-            Text("goods + freight + tax - discount", "货值 + 运费 + 税款 - 非现金抵扣"),
+            _PAID_SUM,
             expected,
             ORDER,
             paid,
@@ -342,7 +414,7 @@ def check_amounts(orders: OrderSet, context: MatchingContext) -> CheckResult:
             problems.append(problem)
         if payment is not None:
             problem = _money_disagreement(
-                Text("amount paid", "支付金额"),
+                _AMOUNT_PAID,
                 ORDER,
                 paid,
                 PAYMENT,
@@ -362,6 +434,9 @@ def check_amounts(orders: OrderSet, context: MatchingContext) -> CheckResult:
 # M4 ---------------------------------------------------------------------------------------
 
 
+_LINE_SUM = Text("sum of the order lines", "订单表体合计")
+
+
 def check_goods(orders: OrderSet, context: MatchingContext) -> CheckResult:
     problems: list[Text] = []
     if orders.order is not None:
@@ -369,7 +444,7 @@ def check_goods(orders: OrderSet, context: MatchingContext) -> CheckResult:
         line_sum = sum((_amount(line, "totalPrice") for line in orders.order.lines), Decimal(0))
         problem = _money_disagreement(
             "goodsValue",
-            Text("sum of the order lines", "订单表体合计"),
+            _LINE_SUM,
             line_sum,
             ORDER,
             _amount(head, "goodsValue"),
@@ -421,16 +496,17 @@ def _line_differences(order: Document, inventory: Document, tolerance: Tolerance
                     ),
                 )
             )
-        problem = _money_disagreement(
-            render("match.line_field", index=index, field="totalPrice"),
-            ORDER,
-            _amount(ordered, "totalPrice"),
-            "list",
-            _amount(listed, "totalPrice"),
-            tolerance,
-        )
-        if problem:
-            problems.append(problem)
+        ordered_total, listed_total = _amount(ordered, "totalPrice"), _amount(listed, "totalPrice")
+        if not tolerance.agrees(ordered_total, listed_total):  # the label is worded only then
+            problems.append(
+                _money_difference(
+                    render("match.line_field", index=index, field="totalPrice"),
+                    ORDER,
+                    ordered_total,
+                    "list",
+                    listed_total,
+                )
+            )
     return problems
 
 
@@ -440,8 +516,8 @@ def _line_differences(order: Document, inventory: Document, tolerance: Tolerance
 def _money_agreement(
     orders: OrderSet, label: str, field: str, roles: tuple[str, ...], tolerance: Tolerance
 ) -> list[Text]:
-    present = [(role, orders.head(role)) for role in roles]
-    values = [(role, _amount(head, field)) for role, head in present if head is not None]
+    heads = orders.heads
+    values = [(role, _amount(heads[role], field)) for role in roles if role in heads]
     if len(values) < 2:
         return []
     first_role, first = values[0]
@@ -473,14 +549,14 @@ def check_freight(orders: OrderSet, context: MatchingContext) -> CheckResult:
 # M6 ---------------------------------------------------------------------------------------
 
 
+_CONSIGNEE: tuple[Comparison, ...] = tuple(
+    (name, {ORDER: name, WAYBILL: name})
+    for name in ("consignee", "consigneeTelephone", "consigneeAddress")
+)
+
+
 def check_consignee(orders: OrderSet, context: MatchingContext) -> CheckResult:
-    problems = _compare_fields(
-        orders,
-        [
-            (field, {ORDER: field, WAYBILL: field})
-            for field in ("consignee", "consigneeTelephone", "consigneeAddress")
-        ],
-    )
+    problems = _compare_fields(orders, _CONSIGNEE)
     return _outcome(
         "consignee",
         problems,
@@ -499,7 +575,7 @@ def check_limits(orders: OrderSet, context: MatchingContext) -> CheckResult:
     fee_source = orders.head(INVENTORY) or orders.head(WAYBILL)
     if fee_source is None:
         return _outcome("limits", [], orders.missing(WAYBILL, INVENTORY), _NOTHING)
-    declared = parse_timestamp(order.text("appTime"))
+    declared = _timestamp(order.text("appTime"))
     if declared is None:
         return CheckResult.of("limits", False, render("match.limits.app_time"))
     day = declared.date()
@@ -567,6 +643,9 @@ def check_limits(orders: OrderSet, context: MatchingContext) -> CheckResult:
 # M8 ---------------------------------------------------------------------------------------
 
 
+_RECOMPUTED = Text("recomputed", "复核计算")
+
+
 def check_tax(orders: OrderSet, context: MatchingContext) -> CheckResult:
     if orders.order is None:
         return _outcome("tax", [], [ORDER], _NOTHING)
@@ -579,7 +658,7 @@ def check_tax(orders: OrderSet, context: MatchingContext) -> CheckResult:
         )
     problem = _money_disagreement(
         "taxTotal",
-        Text("recomputed", "复核计算"),
+        _RECOMPUTED,
         context.expected_tax,
         ORDER,
         declared,
@@ -594,14 +673,12 @@ def check_tax(orders: OrderSet, context: MatchingContext) -> CheckResult:
 
 
 def check_enterprise_codes(orders: OrderSet, context: MatchingContext) -> CheckResult:
-    pairs: list[tuple[str | Text, dict[str, str]]] = [
-        ("ebcCode", {ORDER: "ebcCode", INVENTORY: "ebcCode"})
-    ]
+    pairs: list[Comparison] = [("ebcCode", {ORDER: "ebcCode", INVENTORY: "ebcCode"})]
     order = orders.head(ORDER)
-    for field in ("payCode", "payTransactionId"):
+    for name in ("payCode", "payTransactionId"):
         # Optional in the order: compared with the payment only when the order gives them.
-        if order is not None and order.get(field):
-            pairs.append((field, {ORDER: field, PAYMENT: field}))
+        if order is not None and order.get(name):
+            pairs.append((name, {ORDER: name, PAYMENT: name}))
     problems = _compare_fields(orders, pairs)
     codes = _enterprise_codes(orders)
     problems.extend(
@@ -618,7 +695,7 @@ def check_enterprise_codes(orders: OrderSet, context: MatchingContext) -> CheckR
         )
     waiting = orders.missing(ORDER, PAYMENT, WAYBILL, INVENTORY)
     if not problems and not waiting and registry is None:
-        return CheckResult.of(
+        return _fixed_result(
             "enterprise_codes", None, render("match.enterprise_codes.unregistered")
         )
     return _outcome("enterprise_codes", problems, waiting, render("match.enterprise_codes.passed"))
@@ -626,15 +703,12 @@ def check_enterprise_codes(orders: OrderSet, context: MatchingContext) -> CheckR
 
 def _enterprise_codes(orders: OrderSet) -> list[tuple[str, str]]:
     found: dict[str, str] = {}
-    for role in (ORDER, PAYMENT, WAYBILL, INVENTORY):
-        head = orders.head(role)
-        if head is None:
-            continue
-        for field in _ENTERPRISE_FIELDS:
-            code = head.text(field)
+    for values in orders.head_fields.values():  # in role order
+        for name in _ENTERPRISE_FIELDS:
+            code = values.get(name)
             if code and code not in found:
-                found[code] = field
-    return [(field, code) for code, field in found.items()]
+                found[code] = name
+    return [(name, code) for code, name in found.items()]
 
 
 # M10 --------------------------------------------------------------------------------------
@@ -643,7 +717,7 @@ def _enterprise_codes(orders: OrderSet) -> list[tuple[str, str]]:
 def check_timing(orders: OrderSet, context: MatchingContext) -> CheckResult:
     problems: list[Text] = []
     inventory = orders.head(INVENTORY)
-    listed = parse_timestamp(inventory.text("appTime")) if inventory is not None else None
+    listed = _timestamp(inventory.text("appTime")) if inventory is not None else None
     if inventory is not None and listed is None:
         problems.append(render("match.timing.list_time"))
     if listed is not None:
@@ -656,7 +730,7 @@ def check_timing(orders: OrderSet, context: MatchingContext) -> CheckResult:
             head = orders.head(role)
             if head is None:
                 continue
-            moment = parse_timestamp(head.text(field))
+            moment = _timestamp(head.text(field))
             if moment is None:
                 problems.append(render("match.timing.bad_time", role=_role(role), field=field))
             elif moment > listed:
@@ -703,9 +777,10 @@ def check_orders(
 ) -> MatchResult:
     """Run every check on the messages that have arrived (None for one still missing)."""
     orders = OrderSet(order, payment, waybill, inventory)
-    if all(document is None for document in (order, payment, waybill, inventory)):
+    if not orders.heads:
         raise validation_error("order", "at least one of the four messages is required")
-    results = tuple(check(orders, context or MatchingContext()) for check in CHECKS)
+    given = context or MatchingContext()
+    results = tuple(check(orders, given) for check in CHECKS)
     return MatchResult(clearance_status(results), results)
 
 

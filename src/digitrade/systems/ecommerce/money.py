@@ -32,6 +32,8 @@ def apportion(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     exact = [total * weight / weight_sum for weight in weights]
     shares = [share.quantize(CENT, rounding=ROUND_DOWN) for share in exact]
     left_over = int((total - sum(shares, Decimal(0))) / CENT)
+    if not left_over:  # nothing to hand out (always so for one line): no need to rank
+        return shares
     by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - shares[i]), i))
     for index in by_remainder[:left_over]:
         shares[index] += CENT

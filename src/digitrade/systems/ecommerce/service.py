@@ -558,6 +558,7 @@ class Evaluation:
     assessment: tax.Assessment | None
     status: str
     annual_total: Decimal | None  # None: not all four messages, or no buyer and date to charge
+    assessment_record: dict[str, Any] | None  # ``assessment.as_dict()``, as the order stores it
 
 
 def quota_key(documents: dict[str, Document | None]) -> tuple[str, int] | None:
@@ -621,7 +622,8 @@ def evaluate(
         match.update(
             released=False, status=status.value, return_status=CustomsStatus.REJECTED.value
         )
-    return Evaluation(match, assessment, status.value, annual_total)
+    record = assessment.as_dict() if assessment is not None else None
+    return Evaluation(match, assessment, status.value, annual_total, record)
 
 
 def _recheck(
@@ -650,7 +652,7 @@ def _recheck(
     match = dict(evaluation.match)  # the evaluation may be shared; holds and drawdowns add keys
     assessment = evaluation.assessment
     row.match_result = match
-    row.assessment = assessment.as_dict() if assessment is not None else None
+    row.assessment = evaluation.assessment_record
     row.status = evaluation.status
     released = evaluation.status == matching.ClearanceStatus.RELEASED.value
     if not (released and quota is not None and assessment is not None and inventory is not None):

@@ -486,13 +486,21 @@ def render(key: str, **values: object) -> Text:
             filled = _FILLED[key] = Text(template.en.format(), template.zh.format())
         return filled
     template = TEMPLATES[key]
-    return Text(
-        template.en.format(**{name: _in(value, "en") for name, value in values.items()}),
-        template.zh.format(**{name: _in(value, "zh") for name, value in values.items()}),
-    )
+    for value in values.values():
+        if isinstance(value, Text):
+            en, zh = _by_language(values)
+            return Text(template.en.format_map(en), template.zh.format_map(zh))
+    # Plain values read the same in both languages: one mapping serves both templates.
+    return Text(template.en.format_map(values), template.zh.format_map(values))
 
 
-def _in(value: object, language: str) -> object:
-    if isinstance(value, Text):
-        return value.en if language == "en" else value.zh
-    return value
+def _by_language(values: dict[str, object]) -> tuple[dict[str, object], dict[str, object]]:
+    """The values for the English and for the Chinese template: a ``Text`` in its own wording."""
+    en: dict[str, object] = {}
+    zh: dict[str, object] = {}
+    for name, value in values.items():
+        if isinstance(value, Text):
+            en[name], zh[name] = value.en, value.zh
+        else:
+            en[name] = zh[name] = value
+    return en, zh

@@ -150,18 +150,9 @@ def limit_treatment(
     """Reduced, full or refused by the transaction and annual limits of ``regime``."""
     annual_after = order.annual_total_before + dutiable
     over_annual = annual_after > regime.annual_limit
-    annual_reason = Reason.of(
-        "over_annual_limit",
-        "tax.over_annual_limit",
-        before=format_money(order.annual_total_before),
-        dutiable=format_money(dutiable),
-        after=format_money(annual_after),
-        limit=regime.annual_limit,
-        instrument=regime.instrument,
-    )
     if dutiable <= regime.transaction_limit:
         if over_annual:
-            return Treatment.REFUSED, [annual_reason]
+            return Treatment.REFUSED, [_over_annual(order, dutiable, regime)]
         return Treatment.REDUCED, []
     if not is_single_indivisible_item(order.items):
         return Treatment.REFUSED, [
@@ -174,7 +165,7 @@ def limit_treatment(
             )
         ]
     if over_annual:
-        return Treatment.REFUSED, [annual_reason]
+        return Treatment.REFUSED, [_over_annual(order, dutiable, regime)]
     return Treatment.FULL, [
         Reason.of(
             "single_item_full_tax",
@@ -184,6 +175,19 @@ def limit_treatment(
             instrument=regime.instrument,
         )
     ]
+
+
+def _over_annual(order: OrderRequest, dutiable: Decimal, regime: LimitRegime) -> Reason:
+    """Worded only for an order that passes the annual limit (most do not)."""
+    return Reason.of(
+        "over_annual_limit",
+        "tax.over_annual_limit",
+        before=format_money(order.annual_total_before),
+        dutiable=format_money(dutiable),
+        after=format_money(order.annual_total_before + dutiable),
+        limit=regime.annual_limit,
+        instrument=regime.instrument,
+    )
 
 
 def assess_line(line: LineValue, treatment: Treatment, order: OrderRequest) -> LineAssessment:

@@ -43,13 +43,13 @@ REGIMES: tuple[LimitRegime, ...] = (
 
 
 def regime_on(day: date, *, field: str = "order_date") -> LimitRegime:
-    """The limits in force on ``day``."""
-    in_force = [regime for regime in REGIMES if regime.effective_from <= day]
-    if not in_force:
-        first = REGIMES[0]
-        raise validation_error(
-            field,
-            f"{day.isoformat()} is before the retail-import tax policy "
-            f"({first.instrument}, from {first.effective_from.isoformat()})",
-        )
-    return in_force[-1]
+    """The limits in force on ``day``: the last regime in ``REGIMES`` that has started."""
+    for regime in reversed(REGIMES):
+        if regime.effective_from <= day:
+            return regime
+    first = REGIMES[0]
+    raise validation_error(
+        field,
+        f"{day.isoformat()} is before the retail-import tax policy "
+        f"({first.instrument}, from {first.effective_from.isoformat()})",
+    )

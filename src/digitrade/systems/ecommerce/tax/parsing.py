@@ -65,6 +65,11 @@ _ITEM_KEYS = frozenset(
     }
 )
 _EXCISE_KEYS = frozenset({"kind", "net_content", "unit", "rate"})
+# The members of the enumerated fields by value: the allowed values, spelt out once, and a
+# lookup cheaper than calling the enum.
+_MODES = {m.value: m for m in RetailImportMode}
+_EXCISE_KINDS = {k.value: k for k in ExciseKind}
+_UNITS = {u.value: u for u in ContentUnit}
 
 
 def order_from_dict(value: Any) -> OrderRequest:
@@ -75,7 +80,7 @@ def order_from_dict(value: Any) -> OrderRequest:
         for index, raw in enumerate(list_field(root, "items", ""))
     )
     request = OrderRequest(
-        mode=RetailImportMode(choice_field(root, "mode", "", {m.value for m in RetailImportMode})),
+        mode=_MODES[choice_field(root, "mode", "", _MODES)],
         order_date=date_field(root, "order_date", ""),
         buyer_id=text_field(root, "buyer_id", "", max_length=60),
         annual_total_before=_money(root, "annual_total_before", "", default=Decimal(0)),
@@ -143,7 +148,7 @@ def _excise(raw: Any, prefix: str) -> Excise:
         return NO_EXCISE
     value = as_object(raw, prefix)
     reject_unknown(value, _EXCISE_KEYS, prefix)
-    kind = ExciseKind(choice_field(value, "kind", prefix, {k.value for k in ExciseKind}))
+    kind = _EXCISE_KINDS[choice_field(value, "kind", prefix, _EXCISE_KINDS)]
     if kind is ExciseKind.NONE:
         return NO_EXCISE
     if kind is ExciseKind.AD_VALOREM:
@@ -152,5 +157,5 @@ def _excise(raw: Any, prefix: str) -> Excise:
     net_content = decimal_field(
         value, "net_content", prefix, exclusive_minimum=True, maximum=Decimal(1_000_000)
     )
-    unit = ContentUnit(choice_field(value, "unit", prefix, {u.value for u in ContentUnit}))
+    unit = _UNITS[choice_field(value, "unit", prefix, _UNITS)]
     return Excise(kind, net_content=net_content, unit=unit)
