@@ -7,8 +7,9 @@
    release in the platform ledger and writes the audit records. Three transaction shapes:
    (a) each message in its own transaction, as each API request is;
    (b) the four messages of an order in one transaction;
-   (c) the batch path (``ecommerce clear``), 500 orders per transaction, each batch read and
-   validated before its transaction opens;
+   (c) the batch path (``ecommerce clear``), 500 orders per transaction, each batch read,
+   validated, matched and assessed (``evaluate_ahead``, in a read transaction) before its write
+   transaction opens;
    each with 1 and with 2 worker processes side by side (``--workers``), each with its own buyers;
 2. with ``--postgres URL``: the same on a throwaway PostgreSQL database of that server (dropped
    afterwards);
@@ -436,7 +437,8 @@ def clear_in_batches(
     batch_orders: int,
 ) -> None:
     """``service``'s batch path: ``batch_orders`` orders (4 messages each) per transaction,
-    each batch read and validated before its transaction opens (as ``ecommerce clear`` does)."""
+    each batch read, validated and evaluated before its write transaction opens (as
+    ``ecommerce clear`` does)."""
     for start in range(0, len(orders), batch_orders):
         messages = [
             (f"{start + index}-{kind}", data)
@@ -650,9 +652,10 @@ def main() -> None:
             ]
         ],
         notes=[
-            "per order: parse + validate 4 messages once, store, match once after its last "
-            "message, tax, quota (rows locked up front), bonded drawdown, receipts and journal "
-            "rows by executemany, ledger append_many, one audit event per batch",
+            "per order: parse + validate 4 messages once, match and assess once before the "
+            "write transaction (used when the buyer's locked total is the one assumed), store, "
+            "quota (rows locked up front), bonded drawdown, receipts and journal rows by "
+            "executemany, ledger append_many, one audit event per batch",
         ],
     )
     if batch_profile:
