@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -26,6 +26,8 @@ from digitrade.core.ledger import service as ledger
 from digitrade.core.migrations import upgrade
 from digitrade.systems.ecommerce import matching, service
 from digitrade.systems.ecommerce.batch import (
+    BatchBook,
+    _pairs_among,
     clear_batch,
     clear_prepared,
     evaluate_ahead,
@@ -447,3 +449,30 @@ def test_a_catalogue_or_quota_changed_after_evaluating_ahead_is_evaluated_again(
     for number in (1, 2):
         checks = got["orders"][f"SYN202501{number:06d}"]["match"]["checks"]
         assert [c["name"] for c in checks if c["passed"] is False] == ["tax"]
+
+
+def test_quota_rows_are_found_through_their_index_and_only_those_asked_for(factories):
+    _, factory = factories
+    buyers = [buyer(1), buyer(2)]
+    with transaction(factory) as session:
+        org = prepare(session, 1)
+        session.add_all(
+            BuyerQuota(buyer_id=b, year=year, total=Decimal(year - 2000))
+            for b in buyers
+            for year in (2024, 2025)
+        )
+    wanted = {(buyers[0], 2024), (buyers[1], 2025)}  # the cross would bring all four rows
+    with transaction(factory) as session:
+        book = BatchBook(session, org)
+        book.lock_quotas(wanted)
+        assert set(book.quotas) == wanted
+        query = select(BuyerQuota).where(
+            _pairs_among(BuyerQuota.buyer_id, BuyerQuota.year, sorted(wanted))
+        )
+        bind = session.get_bind()
+        if bind.dialect.name == "sqlite":  # PostgreSQL plans by table size: nothing to assert
+            sql = str(query.compile(bind, compile_kwargs={"literal_binds": True}))
+            plan = " ".join(
+                str(row[-1]) for row in session.execute(text("EXPLAIN QUERY PLAN " + sql))
+            )
+            assert "USING INDEX" in plan and "SCAN ecommerce_quota" not in plan, plan

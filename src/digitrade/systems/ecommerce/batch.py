@@ -39,9 +39,9 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, select, tuple_
+from sqlalchemy import ColumnElement, Table, and_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from digitrade.core import audit
 from digitrade.core.auth.principal import Principal
@@ -107,6 +107,21 @@ def refresh_statuses(session: Session, result: BatchResult) -> None:
             result.statuses[order_id] = status
 
 
+def _pairs_among(
+    first: QueryableAttribute[Any],
+    second: QueryableAttribute[Any],
+    pairs: Iterable[tuple[Any, Any]],
+) -> ColumnElement[bool]:
+    """Rows whose (first, second) may be one of ``pairs``: each column in its own list, which
+    the two-column unique index serves on SQLite and PostgreSQL alike (SQLite plans a row-value
+    IN as a scan of the whole table). A cross of the lists can bring a few rows more (one buyer
+    in two years, say); callers keep the pairs they asked for."""
+    listed = list(pairs)
+    return and_(
+        first.in_(sorted({a for a, _ in listed})), second.in_(sorted({b for _, b in listed}))
+    )
+
+
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -162,13 +177,20 @@ class BatchBook:
 
     def _read_quotas(self, keys: list[tuple[str, int]]) -> None:
         for chunk in _chunks(keys):
+            wanted = set(chunk)
             rows = self.session.scalars(
                 select(BuyerQuota)
-                .where(tuple_(BuyerQuota.buyer_id, BuyerQuota.year).in_(chunk))
+                .where(_pairs_among(BuyerQuota.buyer_id, BuyerQuota.year, chunk))
                 .order_by(BuyerQuota.buyer_id, BuyerQuota.year)
                 .with_for_update()
             )
-            self.quotas.update({(row.buyer_id, row.year): row for row in rows})
+            self.quotas.update(
+                {
+                    (row.buyer_id, row.year): row
+                    for row in rows
+                    if (row.buyer_id, row.year) in wanted
+                }
+            )
 
     def lock_lots(self, keys: set[tuple[str, str]]) -> None:
         """Lock the bonded-CBEC lots of ``keys`` (book, item), sorted; missing lots stay absent
@@ -180,12 +202,19 @@ class BatchBook:
                 .where(
                     BondedLot.organisation_id == self.organisation_id,
                     BondedLot.status == service.BONDED_CBEC,
-                    tuple_(BondedLot.book_no, BondedLot.item_no).in_(chunk),
+                    _pairs_among(BondedLot.book_no, BondedLot.item_no, chunk),
                 )
                 .order_by(BondedLot.book_no, BondedLot.item_no)
                 .with_for_update()
             )
-            self.lots.update({(row.book_no, row.item_no): row for row in rows})
+            wanted = set(chunk)
+            self.lots.update(
+                {
+                    (row.book_no, row.item_no): row
+                    for row in rows
+                    if (row.book_no, row.item_no) in wanted
+                }
+            )
         self._locked_lots.update(ordered)
 
     # service.ClearingBook ---------------------------------------------------------------------
@@ -485,10 +514,13 @@ def _quota_totals(session: Session, keys: set[tuple[str, int]]) -> dict[tuple[st
     for chunk in _chunks(sorted(keys)):
         rows = session.execute(
             select(BuyerQuota.buyer_id, BuyerQuota.year, BuyerQuota.total).where(
-                tuple_(BuyerQuota.buyer_id, BuyerQuota.year).in_(chunk)
+                _pairs_among(BuyerQuota.buyer_id, BuyerQuota.year, chunk)
             )
         )
-        totals.update({(buyer, year): total for buyer, year, total in rows})
+        wanted = set(chunk)
+        totals.update(
+            {(buyer, year): total for buyer, year, total in rows if (buyer, year) in wanted}
+        )
     return totals
 
 
