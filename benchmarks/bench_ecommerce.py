@@ -14,21 +14,22 @@
 2. with ``--postgres URL``: the same on a throwaway PostgreSQL database of that server (dropped
    afterwards);
 3. API latency (p50, p95) of ``POST /api/ecommerce/messages`` against ``digitrade serve``
-   (1 worker, SQLite) on loopback, one client sending the four messages of each order in turn.
+   (1 worker, SQLite) on loopback, one client sending the four messages of each order in turn;
+4. the batch path (``service`` batch, ``digitrade ecommerce clear``): ``--batch-total`` orders
+   through ``batch.clear_batch``, ``--batch-orders`` orders (four messages each) per transaction,
+   with ``--buyers-on-file`` other buyers' quota rows already in the database (a platform in
+   service has many: a lookup that scans them shows here);
+5. ``digitrade ecommerce clear`` of a folder of ``--cli-orders`` orders (four files each), with
+   each ``--workers`` count, as a user runs it: wall time of the command, start-up included.
 
 Every order is distinct: its own order number, payment, waybill and list numbers, guids, and a
 buyer of its own (a checksum-valid resident ID number), so no annual quota is ever exceeded; the
 script checks that every measured order ends ``released``.
 
-4. the batch path (``service`` batch, ``digitrade ecommerce clear``): ``--batch-total`` orders
-   through ``batch.clear_batch``, ``--batch-orders`` orders (four messages each) per transaction,
-   with ``--buyers-on-file`` other buyers' quota rows already in the database (a platform in
-   service has many: a lookup that scans them shows here).
-
 Usage: python benchmarks/bench_ecommerce.py [--orders 200] [--http-orders 100]
        [--postgres postgresql://postgres@127.0.0.1:5432/test] [--profile]
        [--batch-total 5000] [--batch-orders 500] [--only-batch] [--workers 1 2]
-       [--buyers-on-file 200000]
+       [--buyers-on-file 200000] [--cli-orders 4000]
        [--parallel-batch 4000]
 """
 
@@ -72,6 +73,7 @@ from digitrade.systems.ecommerce.models import ClearanceOrder
 from digitrade.systems.ecommerce.schemas import BondedReceive, CatalogueItemWrite
 from harness import (
     REPO_ROOT,
+    cli_environment,
     demo_database,
     live_server,
     machine,
@@ -539,6 +541,45 @@ def batch_run(
     )
 
 
+# --- the command line --------------------------------------------------------------------------
+
+
+def cli_clear(orders: int, workers: int) -> dict[str, Any]:
+    """``digitrade ecommerce clear`` of a folder of ``orders`` orders (four files each) on a new
+    SQLite database: wall time of the whole command, its start-up and file listing included."""
+    templates = synthetic_messages()
+    with tempfile.TemporaryDirectory(prefix="digitrade-bench-clear-") as folder:
+        directory = Path(folder)
+        url = f"sqlite:///{directory / 'bench.sqlite3'}"
+        organisation_id, _ = prepare(url)
+        messages = directory / "messages"
+        messages.mkdir()
+        for number in range(orders):
+            for kind, body in zip(FOUR, order_messages(templates, number, "CL"), strict=True):
+                (messages / f"{number:07d}-{kind}.xml").write_bytes(body)
+        began = time.perf_counter()
+        summary = run_cli(
+            [
+                "ecommerce",
+                "clear",
+                str(messages),
+                "--organisation",
+                "bench-platform",
+                "--workers",
+                str(workers),
+            ],
+            env=cli_environment(directory, url),
+            cwd=directory,
+        )
+        wall = time.perf_counter() - began
+        engine = make_engine(url)
+        released = released_count(engine, organisation_id, "SYNCL")
+        engine.dispose()
+    if released != orders or summary["released"] != orders:
+        raise RuntimeError(f"ecommerce clear released {released} of {orders} orders")
+    return {"orders": orders, "workers": workers, "seconds": wall, "orders_per_s": orders / wall}
+
+
 # --- the API -----------------------------------------------------------------------------------
 
 
@@ -666,6 +707,12 @@ def main() -> None:
     )
     parser.add_argument("--only-batch", action="store_true", help="measure the batch path only")
     parser.add_argument(
+        "--cli-orders",
+        type=int,
+        default=4_000,
+        help="orders in the folder cleared by `digitrade ecommerce clear`",
+    )
+    parser.add_argument(
         "--batch-runs", type=int, default=3, help="runs of --batch-total orders (median shown)"
     )
     parser.add_argument(
@@ -761,6 +808,13 @@ def main() -> None:
             "server), summed over workers, per order",
         ],
     )
+    cleared = [cli_clear(args.cli_orders, workers) for workers in args.workers]
+    print_table(
+        f"digitrade ecommerce clear of a folder ({args.cli_orders:,} orders = "
+        f"{4 * args.cli_orders:,} files, new SQLite database, start-up and listing included)",
+        ["workers", "seconds", "orders/s"],
+        [[run["workers"], run["seconds"], run["orders_per_s"]] for run in cleared],
+    )
     remote: dict[str, Any] | None = None
     if not args.skip_http:
         remote = api_latency(args.http_orders)
@@ -788,6 +842,7 @@ def main() -> None:
             "machine": info,
             "in_process": rows,
             "batch": batch,
+            "cli_clear": cleared,
             "api": remote,
             "args": vars(args),
             "profile": profile_text,

@@ -208,7 +208,8 @@ class DemoDatabase:
     demo_password: str
 
 
-def _clean_environment(directory: Path, url: str) -> dict[str, str]:
+def cli_environment(directory: Path, url: str) -> dict[str, str]:
+    """The environment for ``digitrade`` commands on the database at ``url``."""
     # No DIGITRADE_* setting of the caller's shell leaks in; the working directory is the
     # temporary folder, so no .env file of the checkout is read either.
     env = {key: value for key, value in os.environ.items() if not key.startswith("DIGITRADE_")}
@@ -247,7 +248,7 @@ def demo_database() -> Iterator[DemoDatabase]:
     with tempfile.TemporaryDirectory(prefix="digitrade-bench-") as folder:
         directory = Path(folder)
         url = f"sqlite:///{directory / 'bench.sqlite3'}"
-        env = _clean_environment(directory, url)
+        env = cli_environment(directory, url)
         run_cli(["db", "upgrade"], env=env, cwd=directory)
         demo = run_cli(["demo", "load"], env=env, cwd=directory)
         if not demo.get("loaded"):
