@@ -75,7 +75,6 @@ def decimal_field(
     key: str,
     prefix: str,
     *,
-    required: bool = True,
     default: Decimal | None = None,
     places: int | None = None,
     minimum: Decimal | None = Decimal(0),
@@ -83,7 +82,7 @@ def decimal_field(
     exclusive_minimum: bool = False,
 ) -> Decimal:
     raw = value.get(key)
-    if raw is None:  # absent or null: an error unless there is a default (whatever ``required``)
+    if raw is None:  # absent or null: an error unless there is a default
         if default is None:
             raise validation_error(path(prefix, key), "is required")
         return default
