@@ -114,6 +114,7 @@ def sweep(
     with transaction(factory) as session:
         claimed = _claim(session, due, now)
     delivered = retried = dead = 0
+    guards: dict[str, str | None] = {}  # each subscriber's host resolved once per sweep
     for notification_id in claimed:
         with transaction(factory) as session:
             notification = session.get(Notification, notification_id)
@@ -124,8 +125,9 @@ def sweep(
             token = None if local else _token_for(session, url)
         error = None
         if not local:
-            guard = None if server.allow_private else private_target(url, PRIVATE_SETTING)
-            error = guard or _attempt(client, url, payload, token)
+            if not server.allow_private and url not in guards:
+                guards[url] = private_target(url, PRIVATE_SETTING)
+            error = guards.get(url) or _attempt(client, url, payload, token)
         with transaction(factory) as session:
             notification = session.get(Notification, notification_id)
             if notification is None:

@@ -51,12 +51,10 @@ from digitrade.core.ledger import service as ledger
 from digitrade.systems.ecommerce import matching, service
 from digitrade.systems.ecommerce.ceb.codes import CustomsStatus
 from digitrade.systems.ecommerce.ceb.model import Document
-from digitrade.systems.ecommerce.ceb.validation import parse_timestamp
 from digitrade.systems.ecommerce.models import (
     BondedLot,
     BondedMovement,
     BuyerQuota,
-    CatalogueItem,
     ClearanceOrder,
     ClearanceReceipt,
 )
@@ -227,7 +225,7 @@ class BatchBook:
 
     def catalogue(self, organisation_id: int) -> dict[str, dict[str, Any]]:
         if self._catalogue is None:
-            self._catalogue = _catalogue(self.session, organisation_id)
+            self._catalogue = service.catalogue_taxes(self.session, organisation_id)
         return self._catalogue
 
     def take_bonded(
@@ -362,14 +360,6 @@ def _read_orders(
     return rows
 
 
-def _buyer_year(order: Document | None) -> tuple[str, int] | None:
-    if order is None:
-        return None
-    declared = parse_timestamp(order.head.text("appTime"))
-    buyer = order.head.text("buyerIdNumber")
-    return (buyer, declared.year) if declared is not None and buyer else None
-
-
 def _matched_once(
     parsed: Sequence[_Parsed],
     rows: dict[str, ClearanceOrder],
@@ -499,7 +489,7 @@ def evaluate_ahead(session: Session, organisation_id: int, prepared: PreparedBat
         return
     keys = {order_no: service.quota_key(documents) for order_no, documents in candidates.items()}
     totals = _quota_totals(session, {key for key in keys.values() if key is not None})
-    catalogue = _catalogue(session, organisation_id)
+    catalogue = service.catalogue_taxes(session, organisation_id)
     with _collector_paused():
         for order_no, documents in candidates.items():
             key = keys[order_no]
@@ -522,15 +512,6 @@ def _quota_totals(session: Session, keys: set[tuple[str, int]]) -> dict[tuple[st
             {(buyer, year): total for buyer, year, total in rows if (buyer, year) in wanted}
         )
     return totals
-
-
-def _catalogue(session: Session, organisation_id: int) -> dict[str, dict[str, Any]]:
-    return {
-        item.item_no: item.tax
-        for item in session.scalars(
-            select(CatalogueItem).where(CatalogueItem.organisation_id == organisation_id)
-        )
-    }
 
 
 def clear_batch(
@@ -573,12 +554,12 @@ def _clear(
     quota_keys: set[tuple[str, int]] = set()
     lot_keys: set[tuple[str, str]] = set()
     for stored in documents.values():
-        key = _buyer_year(stored[matching.ORDER])
+        key = service.buyer_year(stored[matching.ORDER])
         if key is not None:
             quota_keys.add(key)
     for item in parsed:
         if item.role == matching.ORDER:
-            key = _buyer_year(item.document)
+            key = service.buyer_year(item.document)
             if key is not None:
                 quota_keys.add(key)
         inventories = [item.document] if item.role == matching.INVENTORY else []

@@ -34,8 +34,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -308,23 +307,7 @@ def _money_difference(
 
 
 def _amount(record: Record, name: str) -> Decimal:
-    """The field as a number; 0 when it is absent, empty or not a finite number."""
-    return _number(record.get(name) or "")
-
-
-@lru_cache(maxsize=4096)  # the same figures recur across the four messages and the checks
-def _number(value: str) -> Decimal:
-    if not value:
-        return Decimal(0)
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        return Decimal(0)
-    return number if number.is_finite() and number else Decimal(0)
-
-
-# "YYYYMMDDhhmmss" times recur too: each message's appTime is read by several checks.
-_timestamp: Callable[[str], datetime | None] = lru_cache(maxsize=4096)(parse_timestamp)
+    return record.decimal(name) or Decimal(0)
 
 
 # M1 ---------------------------------------------------------------------------------------
@@ -575,7 +558,7 @@ def check_limits(orders: OrderSet, context: MatchingContext) -> CheckResult:
     fee_source = orders.head(INVENTORY) or orders.head(WAYBILL)
     if fee_source is None:
         return _outcome("limits", [], orders.missing(WAYBILL, INVENTORY), _NOTHING)
-    declared = _timestamp(order.text("appTime"))
+    declared = parse_timestamp(order.text("appTime"))
     if declared is None:
         return CheckResult.of("limits", False, render("match.limits.app_time"))
     day = declared.date()
@@ -717,7 +700,7 @@ def _enterprise_codes(orders: OrderSet) -> list[tuple[str, str]]:
 def check_timing(orders: OrderSet, context: MatchingContext) -> CheckResult:
     problems: list[Text] = []
     inventory = orders.head(INVENTORY)
-    listed = _timestamp(inventory.text("appTime")) if inventory is not None else None
+    listed = parse_timestamp(inventory.text("appTime")) if inventory is not None else None
     if inventory is not None and listed is None:
         problems.append(render("match.timing.list_time"))
     if listed is not None:
@@ -730,7 +713,7 @@ def check_timing(orders: OrderSet, context: MatchingContext) -> CheckResult:
             head = orders.head(role)
             if head is None:
                 continue
-            moment = _timestamp(head.text(field))
+            moment = parse_timestamp(head.text(field))
             if moment is None:
                 problems.append(render("match.timing.bad_time", role=_role(role), field=field))
             elif moment > listed:

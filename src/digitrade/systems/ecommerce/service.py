@@ -443,6 +443,16 @@ class ClearingBook(Protocol):
         ...
 
 
+def catalogue_taxes(session: Session, organisation_id: int) -> dict[str, dict[str, Any]]:
+    """The tax data of every item of the organisation's catalogue, by item number."""
+    return {
+        item.item_no: item.tax
+        for item in session.scalars(
+            select(CatalogueItem).where(CatalogueItem.organisation_id == organisation_id)
+        )
+    }
+
+
 class DatabaseBook:
     """Locks each row when it is first needed (one message, one order)."""
 
@@ -453,12 +463,7 @@ class DatabaseBook:
         return lock_quota(self.session, buyer_id, year)
 
     def catalogue(self, organisation_id: int) -> dict[str, dict[str, Any]]:
-        return {
-            item.item_no: item.tax
-            for item in self.session.scalars(
-                select(CatalogueItem).where(CatalogueItem.organisation_id == organisation_id)
-            )
-        }
+        return catalogue_taxes(self.session, organisation_id)
 
     def take_bonded(
         self,
@@ -561,15 +566,20 @@ class Evaluation:
     assessment_record: dict[str, Any] | None  # ``assessment.as_dict()``, as the order stores it
 
 
-def quota_key(documents: dict[str, Document | None]) -> tuple[str, int] | None:
-    """The buyer and calendar year whose annual quota a check of ``documents`` takes: only once
-    all four messages are in and the order names both."""
-    order = documents[matching.ORDER]
-    if order is None or not all(documents.values()):
+def buyer_year(order: Document | None) -> tuple[str, int] | None:
+    """The buyer identity number and the calendar year of an order (CEB311), when it names both:
+    the key of the buyer's annual quota."""
+    if order is None:
         return None
     declared = parse_timestamp(order.head.text("appTime"))
     buyer = order.head.text("buyerIdNumber")
     return (buyer, declared.year) if declared is not None and buyer else None
+
+
+def quota_key(documents: dict[str, Document | None]) -> tuple[str, int] | None:
+    """The buyer and calendar year whose annual quota a check of ``documents`` takes: only once
+    all four messages are in and the order names both."""
+    return buyer_year(documents[matching.ORDER]) if all(documents.values()) else None
 
 
 def evaluate(

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from digitrade.core.text import Text
@@ -48,16 +49,19 @@ class Record:
     def decimal(self, name: str) -> Decimal | None:
         """The field as a number, or None when it is absent, empty or not a number."""
         value = self.get(name)
-        if not value:
-            return None
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            return None
-        return number if number.is_finite() else None
+        return _number(value) if value else None
 
     def as_dict(self) -> dict[str, str]:
         return dict(self.fields)
+
+
+@lru_cache(maxsize=4096)  # the same figures recur across an order's four messages and checks
+def _number(value: str) -> Decimal | None:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 @dataclass(frozen=True, slots=True)

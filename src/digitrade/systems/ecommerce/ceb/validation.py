@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -302,6 +303,7 @@ def _kind_problem(kind: Kind, value: str) -> Text | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # an order's times are read by validation, matching and clearing
 def parse_timestamp(value: str) -> datetime | None:
     if len(value) != 14 or not _DIGITS.fullmatch(value):
         return None
