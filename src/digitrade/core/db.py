@@ -7,11 +7,13 @@ SQLite (the default) runs in WAL mode with foreign keys enforced; PostgreSQL is 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
+import orjson
 from sqlalchemy import (
     Column,
     DateTime,
@@ -83,6 +85,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Types the standard library's encoder refuses stay refused (orjson would write them as text).
+_ORJSON_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def json_text(value: Any) -> str:
+    """The text a JSON column stores: orjson's, several times faster than the standard library's
+    on the larger documents (a clearance result is 3 kB, written with every order), or the
+    standard library's where orjson refuses the value (integers beyond 64 bits; a type neither
+    encodes, which then fails as it always did)."""
+    try:
+        return orjson.dumps(value, option=_ORJSON_OPTIONS).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
 # Execution option asking SQLite for the write lock at BEGIN. A deferred transaction that reads
 # and then writes fails at once (SQLITE_BUSY, no busy wait) if another writer committed in
 # between; taking the lock up front makes it wait its turn instead.
@@ -100,11 +119,23 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False},
+            json_serializer=json_text,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        json_serializer=json_text,
+    )
 
 
 def make_session_factory(bind: Any) -> sessionmaker[Session]:

@@ -14,7 +14,6 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from io import BytesIO
 from itertools import chain
 from typing import Any
 
@@ -63,6 +62,8 @@ def declares_doctype(data: bytes) -> bool:
     head = data[:_PROLOG_HEAD].removeprefix(_UTF8_BOM)
     if head.startswith(_UTF16_BOMS):
         text = head.decode("utf-16", errors="ignore")
+    elif b"<!DOCTYPE" not in head:  # the common case, found without decoding
+        return False
     else:
         # Latin-1 maps every byte to one character, so ASCII markup is found in any ASCII-based
         # encoding, UTF-8 included.
@@ -99,7 +100,7 @@ def parse_untrusted(data: bytes, *, max_bytes: int, refusals: XmlRefusals) -> An
     if declares_doctype(data):
         raise refusals.unreadable(_doctype_message(refusals))
     try:
-        tree = etree.parse(BytesIO(data), _parser())
+        tree = etree.fromstring(data, _parser()).getroottree()
     except etree.XMLSyntaxError as exc:
         raise refusals.unreadable(
             f"the {noun} is not well-formed XML: {syntax_message(exc)}"

@@ -387,14 +387,17 @@ def _matched_once(
     }
 
 
+def _failed(row: ClearanceOrder) -> bool:
+    """Whether a check of the order's last matching failed."""
+    return any(check.get("passed") is False for check in (row.match_result or {}).get("checks", []))
+
+
 def _partial_answer(
-    row: ClearanceOrder, item: _Parsed, present: dict[str, Document | None]
+    row: ClearanceOrder, item: _Parsed, present: dict[str, Document | None], failed: bool
 ) -> dict[str, Any]:
     """The receipt ``service.receipt_rows`` gives a message whose order was still incomplete
-    (``present`` are its messages then): refused with the failing checks, or waiting."""
-    failed = any(
-        check.get("passed") is False for check in (row.match_result or {}).get("checks", [])
-    )
+    (``present`` are its messages then): refused with the failing checks, or waiting
+    (``failed``: whether the order's complete set failed a check, ``_failed``)."""
     match = None
     if failed:  # the subset may fail too: match it as the single path did
         match = matching.check_orders(
@@ -461,6 +464,7 @@ def prepare_batch(messages: Sequence[tuple[str, bytes]]) -> PreparedBatch:
             except DomainError as exc:
                 prepared.errors.append({"file": name, "error": exc.detail})
                 continue
+            service.message_digest(text)  # for its release, without the write lock
             prepared.parsed.append(_Parsed(name, text, message.guid, role, document, order_no[:60]))
     return prepared
 
@@ -615,8 +619,10 @@ def _clear(
         answers.append(
             service.receipt_rows(row, item.role, item.document, order_documents, released=done)
         )
-        for place, earlier, present in waiting.pop(item.order_no, []):
-            answers[place] = [_partial_answer(row, earlier, present)]
+        earlier_messages = waiting.pop(item.order_no, [])
+        failed = bool(earlier_messages) and _failed(row)
+        for place, earlier, present in earlier_messages:
+            answers[place] = [_partial_answer(row, earlier, present, failed)]
         if done:
             released.append(row)
         result.statuses[row.id] = row.status
