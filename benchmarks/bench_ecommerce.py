@@ -7,7 +7,8 @@
    release in the platform ledger and writes the audit records. Three transaction shapes:
    (a) each message in its own transaction, as each API request is;
    (b) the four messages of an order in one transaction;
-   (c) the batch path (``ecommerce clear``), 500 orders per transaction, each batch read,
+   (c) the batch path (``ecommerce clear``), ``--batch-orders`` orders per transaction (default
+   ``ecommerce clear``'s batch of 500 messages, 125 orders), each batch read,
    validated, matched and assessed (``evaluate_ahead``, in a read transaction) before its write
    transaction opens;
    each with 1 and with 2 worker processes side by side (``--workers``), each with its own buyers;
@@ -28,7 +29,7 @@ script checks that every measured order ends ``released``.
 
 Usage: python benchmarks/bench_ecommerce.py [--orders 200] [--http-orders 100]
        [--postgres postgresql://postgres@127.0.0.1:5432/test] [--profile]
-       [--batch-total 5000] [--batch-orders 500] [--only-batch] [--workers 1 2]
+       [--batch-total 5000] [--batch-orders 125] [--only-batch] [--workers 1 2]
        [--buyers-on-file 200000] [--cli-orders 4000]
        [--parallel-batch 4000]
 """
@@ -68,6 +69,7 @@ from digitrade.core.ledger import service as ledger
 from digitrade.core.migrations import upgrade
 from digitrade.systems.ecommerce import service
 from digitrade.systems.ecommerce.batch import clear_prepared, evaluate_ahead, prepare_batch
+from digitrade.systems.ecommerce.cli import CLEAR_BATCH
 from digitrade.systems.ecommerce.identity import check_character
 from digitrade.systems.ecommerce.models import ClearanceOrder
 from digitrade.systems.ecommerce.schemas import BondedReceive, CatalogueItemWrite
@@ -257,8 +259,15 @@ MESSAGE, ORDER, BATCH = "message", "order", "batch"
 SHAPES = {
     MESSAGE: "4 transactions per order",
     ORDER: "1 transaction per order",
-    BATCH: "batch path, 500 orders per transaction",
+    BATCH: "batch path",
 }
+# Orders per transaction of the batch path: ``digitrade ecommerce clear``'s default batch.
+PER_TRANSACTION = CLEAR_BATCH // len(FOUR)
+
+
+def shape_label(shape: str, per_transaction: int) -> str:
+    label = SHAPES[shape]
+    return f"{label}, {per_transaction} orders per transaction" if shape == BATCH else label
 
 
 def clear_orders(
@@ -268,12 +277,13 @@ def clear_orders(
     orders: list[list[bytes]],
     *,
     shape: str,
+    per_transaction: int = PER_TRANSACTION,
 ) -> None:
     """Submit each order's four messages: one transaction per message or per order, or clear
-    them by the batch path."""
+    them by the batch path (``per_transaction`` orders each)."""
     submit = service.submit_message
     if shape == BATCH:
-        clear_in_batches(factory, actor, organisation_id, orders, 500)
+        clear_in_batches(factory, actor, organisation_id, orders, per_transaction)
     elif shape == ORDER:
         for messages in orders:
             with transaction(factory) as session:
@@ -294,6 +304,7 @@ def worker_run(
     first: int,
     count: int,
     shape: str,
+    per_transaction: int,
     ready: Any,
     start: Any,
     results: Any,
@@ -304,13 +315,17 @@ def worker_run(
     actor = editor(factory, user_id)
     templates = synthetic_messages()
     warm = [order_messages(templates, first + count + i, "W" + tag) for i in range(WARM_UP)]
-    clear_orders(factory, actor, organisation_id, warm, shape=shape)
+    clear_orders(
+        factory, actor, organisation_id, warm, shape=shape, per_transaction=per_transaction
+    )
     orders = [order_messages(templates, first + i, tag) for i in range(count)]
     ready.wait()
     start.wait()
     cpu = time.process_time()
     began = time.perf_counter()
-    clear_orders(factory, actor, organisation_id, orders, shape=shape)
+    clear_orders(
+        factory, actor, organisation_id, orders, shape=shape, per_transaction=per_transaction
+    )
     ended = time.perf_counter()
     cpu = time.process_time() - cpu
     engine.dispose()
@@ -325,6 +340,7 @@ def parallel_run(
     orders: int,
     shape: str,
     run: str,
+    per_transaction: int = PER_TRANSACTION,
 ) -> dict[str, float]:
     """``orders`` orders split over ``workers`` processes started together; wall-clock orders/s."""
     context = multiprocessing.get_context("spawn")
@@ -343,6 +359,7 @@ def parallel_run(
                 index * 10_000_000 + 1_000_000 * list(SHAPES).index(shape),
                 share,
                 shape,
+                per_transaction,
                 ready,
                 start,
                 results,
@@ -387,8 +404,10 @@ def in_process(
     workers_list: tuple[int, ...],
     *,
     batch_orders: int,
+    per_transaction: int = PER_TRANSACTION,
 ) -> list[dict[str, Any]]:
-    """Each shape with each worker count; the batch path clears ``batch_orders`` orders."""
+    """Each shape with each worker count; the batch path clears ``batch_orders`` orders,
+    ``per_transaction`` per transaction."""
     organisation_id, user_id = prepare(url)
     rows: list[dict[str, Any]] = []
     run = 0
@@ -397,11 +416,12 @@ def in_process(
             run += 1
             count = batch_orders if shape == BATCH else orders
             figures = parallel_run(
-                url, organisation_id, user_id, workers, count, shape, f"{run:02d}"
+                url, organisation_id, user_id, workers, count, shape, f"{run:02d}", per_transaction
             )
-            rows.append({"database": label, "workers": workers, "shape": SHAPES[shape], **figures})
+            described = shape_label(shape, per_transaction)
+            rows.append({"database": label, "workers": workers, "shape": described, **figures})
             print(
-                f"  {label}, {workers} worker(s), {SHAPES[shape]}: "
+                f"  {label}, {workers} worker(s), {described}: "
                 f"{figures['orders_per_s']:,.0f} orders/s",
                 flush=True,
             )
@@ -699,8 +719,8 @@ def main() -> None:
     parser.add_argument(
         "--batch-orders",
         type=int,
-        default=500,
-        help="orders per transaction of the batch path (ecommerce clear)",
+        default=PER_TRANSACTION,
+        help="orders per transaction of the batch path (default: ecommerce clear's batch)",
     )
     parser.add_argument(
         "--batch-total", type=int, default=5_000, help="orders cleared by the batch path"
@@ -763,7 +783,12 @@ def main() -> None:
         return
     with sqlite_database() as url:
         rows += in_process(
-            url, args.orders, "SQLite", tuple(args.workers), batch_orders=args.parallel_batch
+            url,
+            args.orders,
+            "SQLite",
+            tuple(args.workers),
+            batch_orders=args.parallel_batch,
+            per_transaction=args.batch_orders,
         )
     if args.postgres:
         with postgres_database(args.postgres) as url:
@@ -773,6 +798,7 @@ def main() -> None:
                 "PostgreSQL",
                 tuple(args.workers),
                 batch_orders=args.parallel_batch,
+                per_transaction=args.batch_orders,
             )
     print_table(
         f"Clearance in-process, 4 CEB messages per order, end to end ({args.orders:,} orders "

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -386,6 +386,50 @@ def test_a_batch_prepared_before_its_transaction_clears_as_one_cleared_in_it(fac
     assert sorted(result.statuses.values()) == sorted(expected.statuses.values())
     with transaction(single, write=False) as one, transaction(batch, write=False) as many:
         assert snapshot(many) == snapshot(one)
+
+
+def test_new_orders_are_written_once_on_sqlite_and_inserted_empty_first_elsewhere(factories):
+    """On SQLite a new order whose messages each come once is inserted whole at the end (one
+    writer at a time: nobody else can insert it meanwhile); on PostgreSQL it is inserted empty
+    up front, which takes its number against concurrent batches, then updated. Either way its
+    receipts name it and its statuses are reported by id."""
+    _, factory = factories
+    with transaction(factory) as session:
+        org = prepare(session, 100)
+    messages = [(f"{n}-{kind}", copy(kind, n)) for n in range(1, 4) for kind in FOUR]
+    messages.append(("4-CEB311", copy("CEB311", 4)))  # one message: pending, a draft too
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "ecommerce_order " in statement or statement.rstrip().endswith("ecommerce_order"):
+            statements.append(statement.split()[0].upper())
+
+    engine = factory.kw["bind"]
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with transaction(factory) as session:
+            result = clear_batch(session, actor=ACTOR, organisation_id=org, messages=messages)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    if engine.dialect.name == "sqlite":
+        assert statements.count("INSERT") == 1
+        assert "UPDATE" not in statements
+    else:
+        assert statements.count("INSERT") == 1
+        assert "UPDATE" in statements
+    with transaction(factory, write=False) as session:
+        stored = {
+            row.id: (row.order_no, row.status) for row in session.scalars(select(ClearanceOrder))
+        }
+        counted = session.execute(
+            text("SELECT order_id, count(*) FROM ecommerce_receipt GROUP BY order_id")
+        )
+        receipts = {int(order_id): int(count) for order_id, count in counted}
+    assert result.order_numbers == {order_id: number for order_id, (number, _) in stored.items()}
+    assert result.statuses == {order_id: status for order_id, (_, status) in stored.items()}
+    assert sorted(status for _, status in stored.values()) == ["pending"] + ["released"] * 3
+    # Four answers and the release's CEB622 for each released order; one for the pending one.
+    assert sorted(receipts.values()) == [1, 5, 5, 5]
 
 
 def test_orders_evaluated_ahead_are_not_evaluated_again_under_the_locks(factories, monkeypatch):

@@ -16,7 +16,10 @@ the batch saves:
   are taken in the same order as one by one); its earlier messages are answered from the subsets
   they completed (``_matched_once``). Any other order is re-checked after each of its messages;
 - the batch's orders are read (and locked) in one query per 500, the new ones inserted together
-  with one executemany;
+  with one executemany. On SQLite (one writer at a time, so an order not found cannot appear
+  before commit) a new order whose batch messages each have a role of their own is a draft
+  instead: a row outside the session, cleared as any other and inserted whole at the end, not
+  inserted empty and then updated; its messages are answered once it has its id;
 - the quota rows of every buyer named by the batch, and the bonded-CBEC lots of every book and
   item its inventory lists name, are locked up front in a fixed order (buyer and year; book and
   item), the missing quota rows inserted with one executemany; quota, lot and order changes are
@@ -309,12 +312,44 @@ class _Parsed:
 
 
 def _lock_orders(
-    session: Session, organisation_id: int, order_nos: set[str]
-) -> dict[str, ClearanceOrder]:
-    """The batch's orders, locked, sorted by number; the missing ones inserted together."""
-    ordered = sorted(order_nos)
+    session: Session, organisation_id: int, parsed: Sequence[_Parsed]
+) -> tuple[dict[str, ClearanceOrder], set[str]]:
+    """The batch's orders, locked, sorted by number, and the numbers of the drafts among them.
+
+    A missing order is inserted at once (taking its number), or, when the database has one
+    writer at a time (SQLite: no other transaction can insert it before this one commits) and
+    its batch messages each have a role of their own, it is a draft: a row outside the session,
+    inserted whole by ``_insert_drafts`` once cleared, instead of inserted empty and updated."""
+    ordered = sorted({item.order_no for item in parsed})
     rows = _read_orders(session, organisation_id, ordered)
+    drafted: set[str] = set()
+    if session.get_bind().dialect.name == "sqlite":
+        roles: dict[str, list[str]] = {}
+        for item in parsed:
+            if item.order_no not in rows:
+                roles.setdefault(item.order_no, []).append(item.role)
+        now = utcnow()
+        for number, arrived in roles.items():
+            if len(set(arrived)) == len(arrived):
+                rows[number] = ClearanceOrder(
+                    organisation_id=organisation_id,
+                    order_no=number,
+                    status=matching.ClearanceStatus.PENDING.value,
+                    created_at=now,
+                    updated_at=now,
+                )
+                drafted.add(number)
     missing = [number for number in ordered if number not in rows]
+    rows.update(_insert_orders(session, organisation_id, missing))
+    return rows, drafted
+
+
+def _insert_orders(
+    session: Session, organisation_id: int, missing: list[str]
+) -> dict[str, ClearanceOrder]:
+    """Insert the orders ``missing`` (sorted) together and lock them; if another transaction
+    inserted any first, each is locked one at a time, as that transaction committed."""
+    rows: dict[str, ClearanceOrder] = {}
     if not missing:
         return rows
     now = utcnow()
@@ -340,6 +375,36 @@ def _lock_orders(
         return rows
     rows.update(_read_orders(session, organisation_id, missing))
     return rows
+
+
+# Every column of an order but its id, which the database gives.
+_DRAFT_COLUMNS = tuple(
+    column.key for column in ClearanceOrder.__table__.columns if column.key != "id"
+)
+
+
+def _insert_drafts(
+    session: Session, organisation_id: int, drafts: Sequence[ClearanceOrder]
+) -> None:
+    """Insert the drafts (sorted by number) whole, with one executemany, and give each its id."""
+    if not drafts:
+        return
+    _insert(
+        session,
+        ClearanceOrder.__table__,  # type: ignore[arg-type]
+        [{name: getattr(row, name) for name in _DRAFT_COLUMNS} for row in drafts],
+    )
+    ids: dict[str, int] = {}
+    for chunk in _chunks([row.order_no for row in drafts]):
+        found = session.execute(
+            select(ClearanceOrder.order_no, ClearanceOrder.id).where(
+                ClearanceOrder.organisation_id == organisation_id,
+                ClearanceOrder.order_no.in_(chunk),
+            )
+        )
+        ids.update((number, order_id) for number, order_id in found)
+    for row in drafts:
+        row.id = ids[row.order_no]
 
 
 def _read_orders(
@@ -422,6 +487,26 @@ def _partial_answer(
         CustomsStatus.ACCEPTED.value,
         "accepted; waiting for " + ", ".join(service.REQUEST_TYPE[r] for r in missing),
     )
+
+
+def _answer(
+    answers: list[list[dict[str, Any]]],
+    place: int,
+    row: ClearanceOrder,
+    item: _Parsed,
+    documents: dict[str, Document | None],
+    released: bool,
+    waiting: dict[str, list[tuple[int, _Parsed, dict[str, Document | None]]]],
+) -> None:
+    """The receipts answering the message checked at ``place``, and the earlier messages of its
+    order still waiting for their answer (an order matched once)."""
+    answers[place] = service.receipt_rows(
+        row, item.role, item.document, documents, released=released
+    )
+    earlier_messages = waiting.pop(item.order_no, [])
+    failed = bool(earlier_messages) and _failed(row)
+    for earlier_place, earlier, present in earlier_messages:
+        answers[earlier_place] = [_partial_answer(row, earlier, present, failed)]
 
 
 @contextmanager
@@ -550,7 +635,7 @@ def _clear(
     parsed = prepared.parsed
     if not parsed:
         return result
-    rows = _lock_orders(session, organisation_id, {p.order_no for p in parsed})
+    rows, drafted = _lock_orders(session, organisation_id, parsed)
     documents: dict[str, dict[str, Document | None]] = {}
     for order_no, row in rows.items():
         documents[order_no] = service._documents(row)
@@ -593,6 +678,10 @@ def _clear(
     # holds its place until the order's last message of the batch is checked.
     answers: list[list[dict[str, Any]]] = []
     waiting: dict[str, list[tuple[int, _Parsed, dict[str, Document | None]]]] = {}
+    # The last message of each draft, answered once the draft has its id (nothing later in the
+    # batch changes a draft: its messages each come once, and the last of them checks it).
+    unanswered: list[tuple[int, _Parsed, dict[str, Document | None], bool]] = []
+    touched: dict[str, ClearanceOrder] = {}
     released: list[ClearanceOrder] = []
     replaced = 0
     for index, item in enumerate(parsed):
@@ -604,28 +693,24 @@ def _clear(
         replaced += service._store(row, item.role, item.text, item.document)
         order_documents[item.role] = item.document
         result.messages += 1
-        result.order_numbers[row.id] = row.order_no
+        touched[item.order_no] = row
         if item.order_no in once and index != last_arrival[item.order_no]:
             waiting.setdefault(item.order_no, []).append(
                 (len(answers), item, dict(order_documents))
             )
             answers.append([])
-            result.statuses[row.id] = row.status
             continue
         # An order matched once is checked on exactly the batch's messages: what was worked
         # out ahead of the transaction holds for it (``evaluate_ahead``).
         ahead = evaluations.get(item.order_no) if item.order_no in once else None
         done = service._recheck(session, actor, row, order_documents, book, ahead)
-        answers.append(
-            service.receipt_rows(row, item.role, item.document, order_documents, released=done)
-        )
-        earlier_messages = waiting.pop(item.order_no, [])
-        failed = bool(earlier_messages) and _failed(row)
-        for place, earlier, present in earlier_messages:
-            answers[place] = [_partial_answer(row, earlier, present, failed)]
         if done:
             released.append(row)
-        result.statuses[row.id] = row.status
+        answers.append([])
+        if item.order_no in drafted:
+            unanswered.append((len(answers) - 1, item, order_documents, done))
+        else:
+            _answer(answers, len(answers) - 1, row, item, order_documents, done, waiting)
     entries = [service.release_entry(actor, row) for row in released]
     # Without autoflush the appending statement writes no order: one flush below then writes
     # each order once, its ledger anchor included, instead of once before it and once after.
@@ -634,6 +719,12 @@ def _clear(
     for row, entry in zip(released, anchored, strict=True):
         row.ledger_index = entry.index
         row.leaf_hash = entry.leaf_hash
+    _insert_drafts(session, organisation_id, [rows[number] for number in sorted(drafted)])
+    for place, item, order_documents, done in unanswered:
+        _answer(answers, place, rows[item.order_no], item, order_documents, done, waiting)
+    for row in touched.values():
+        result.statuses[row.id] = row.status
+        result.order_numbers[row.id] = row.order_no
     session.flush()
     _insert(
         session,
