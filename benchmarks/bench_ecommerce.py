@@ -781,21 +781,15 @@ def main() -> None:
     if args.only_batch:
         save_results("ecommerce-batch", {"machine": info, "batch": batch, "profile": batch_profile})
         return
-    with sqlite_database() as url:
-        rows += in_process(
-            url,
-            args.orders,
-            "SQLite",
-            tuple(args.workers),
-            batch_orders=args.parallel_batch,
-            per_transaction=args.batch_orders,
-        )
+    databases = [("SQLite", sqlite_database())]
     if args.postgres:
-        with postgres_database(args.postgres) as url:
+        databases.append(("PostgreSQL", postgres_database(args.postgres)))
+    for label, database in databases:
+        with database as url:
             rows += in_process(
                 url,
                 args.orders,
-                "PostgreSQL",
+                label,
                 tuple(args.workers),
                 batch_orders=args.parallel_batch,
                 per_transaction=args.batch_orders,

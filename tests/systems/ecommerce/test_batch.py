@@ -389,20 +389,23 @@ def test_a_batch_prepared_before_its_transaction_clears_as_one_cleared_in_it(fac
 
 
 def test_new_orders_are_written_once_on_sqlite_and_inserted_empty_first_elsewhere(factories):
-    """On SQLite a new order whose messages each come once is inserted whole at the end (one
-    writer at a time: nobody else can insert it meanwhile); on PostgreSQL it is inserted empty
-    up front, which takes its number against concurrent batches, then updated. Either way its
-    receipts name it and its statuses are reported by id."""
+    """On SQLite a new order whose messages each come once, and a new buyer's quota row, are
+    inserted whole at the end (one writer at a time: nobody else can insert them meanwhile); on
+    PostgreSQL they are inserted empty up front, which takes their keys against concurrent
+    batches, then updated. Either way the receipts name their orders and the statuses are
+    reported by id."""
     _, factory = factories
     with transaction(factory) as session:
         org = prepare(session, 100)
     messages = [(f"{n}-{kind}", copy(kind, n)) for n in range(1, 4) for kind in FOUR]
     messages.append(("4-CEB311", copy("CEB311", 4)))  # one message: pending, a draft too
-    statements: list[str] = []
+    statements: dict[str, list[str]] = {"ecommerce_order": [], "ecommerce_quota": []}
 
     def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if "ecommerce_order " in statement or statement.rstrip().endswith("ecommerce_order"):
-            statements.append(statement.split()[0].upper())
+        words = statement.replace("(", " ").split()
+        for table, verbs in statements.items():
+            if table in words:
+                verbs.append(words[0].upper())
 
     engine = factory.kw["bind"]
     event.listen(engine, "before_cursor_execute", seen)
@@ -411,12 +414,9 @@ def test_new_orders_are_written_once_on_sqlite_and_inserted_empty_first_elsewher
             result = clear_batch(session, actor=ACTOR, organisation_id=org, messages=messages)
     finally:
         event.remove(engine, "before_cursor_execute", seen)
-    if engine.dialect.name == "sqlite":
-        assert statements.count("INSERT") == 1
-        assert "UPDATE" not in statements
-    else:
-        assert statements.count("INSERT") == 1
-        assert "UPDATE" in statements
+    for table, verbs in statements.items():
+        assert verbs.count("INSERT") == 1, table
+        assert ("UPDATE" in verbs) is (engine.dialect.name != "sqlite"), table
     with transaction(factory, write=False) as session:
         stored = {
             row.id: (row.order_no, row.status) for row in session.scalars(select(ClearanceOrder))
@@ -428,6 +428,10 @@ def test_new_orders_are_written_once_on_sqlite_and_inserted_empty_first_elsewher
     assert result.order_numbers == {order_id: number for order_id, (number, _) in stored.items()}
     assert result.statuses == {order_id: status for order_id, (_, status) in stored.items()}
     assert sorted(status for _, status in stored.values()) == ["pending"] + ["released"] * 3
+    with transaction(factory, write=False) as session:
+        quotas = {row.buyer_id: row.total for row in session.scalars(select(BuyerQuota))}
+    # Goods and freight of each released order; the pending order's buyer has a row, at zero.
+    assert quotas == {**{buyer(n): Decimal("1220.00") for n in range(1, 4)}, buyer(4): Decimal(0)}
     # Four answers and the release's CEB622 for each released order; one for the pending one.
     assert sorted(receipts.values()) == [1, 5, 5, 5]
 

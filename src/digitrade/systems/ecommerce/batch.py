@@ -123,6 +123,14 @@ def _pairs_among(
     )
 
 
+def _one_writer(session: Session) -> bool:
+    """Whether the database has one writer at a time (SQLite): a row not found under the write
+    lock cannot appear before this transaction commits, so a new row can wait until the end and
+    be inserted whole, instead of inserted at once (taking its key against concurrent
+    transactions) and updated."""
+    return session.get_bind().dialect.name == "sqlite"
+
+
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -142,18 +150,28 @@ class BatchBook:
         self._locked_lots: set[tuple[str, str]] = set()
         # Journal rows of the releases from preloaded lots, inserted together by ``write``.
         self.movements: list[dict[str, Any]] = []
+        # Quota rows new to the database, outside the session (``_one_writer``): ``write``
+        # inserts them with the totals the batch reached.
+        self.new_quotas: list[BuyerQuota] = []
 
     # Preloading -------------------------------------------------------------------------------
 
     def lock_quotas(self, keys: set[tuple[str, int]]) -> None:
         """Lock (creating when missing) the quota rows of ``keys``, sorted by buyer and year:
-        one locked read per buyer and year, the missing rows inserted with one executemany."""
+        one locked read per buyer and year, the missing rows inserted with one executemany (on
+        SQLite, by ``write`` at the end with their totals, instead of inserted and updated)."""
         ordered = sorted(keys)
         self._read_quotas(ordered)
         missing = [key for key in ordered if key not in self.quotas]
         if not missing:
             return
         now = utcnow()
+        if _one_writer(self.session):
+            for buyer, year in missing:
+                row = BuyerQuota(buyer_id=buyer, year=year, total=Decimal(0), updated_at=now)
+                self.quotas[(buyer, year)] = row
+                self.new_quotas.append(row)
+            return
         try:
             with self.session.begin_nested():
                 _insert(
@@ -275,7 +293,22 @@ class BatchBook:
             )
 
     def write(self) -> None:
-        """Insert the journal rows collected (after the lots' own changes are flushed)."""
+        """Insert the new quota rows and the journal rows collected (after the lots' own changes
+        are flushed)."""
+        _insert(
+            self.session,
+            BuyerQuota.__table__,  # type: ignore[arg-type]
+            [
+                {
+                    "buyer_id": row.buyer_id,
+                    "year": row.year,
+                    "total": row.total,
+                    "updated_at": row.updated_at,
+                }
+                for row in self.new_quotas
+            ],
+        )
+        self.new_quotas = []
         _insert(self.session, BondedMovement.__table__, self.movements)  # type: ignore[arg-type]
         self.movements = []
 
@@ -316,14 +349,13 @@ def _lock_orders(
 ) -> tuple[dict[str, ClearanceOrder], set[str]]:
     """The batch's orders, locked, sorted by number, and the numbers of the drafts among them.
 
-    A missing order is inserted at once (taking its number), or, when the database has one
-    writer at a time (SQLite: no other transaction can insert it before this one commits) and
-    its batch messages each have a role of their own, it is a draft: a row outside the session,
-    inserted whole by ``_insert_drafts`` once cleared, instead of inserted empty and updated."""
+    A missing order is inserted at once (taking its number), or, on a database with one writer
+    at a time (``_one_writer``) when its batch messages each have a role of their own, it is a
+    draft: a row outside the session, inserted whole by ``_insert_drafts`` once cleared."""
     ordered = sorted({item.order_no for item in parsed})
     rows = _read_orders(session, organisation_id, ordered)
     drafted: set[str] = set()
-    if session.get_bind().dialect.name == "sqlite":
+    if _one_writer(session):
         roles: dict[str, list[str]] = {}
         for item in parsed:
             if item.order_no not in rows:
