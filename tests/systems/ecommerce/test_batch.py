@@ -4,6 +4,7 @@ the messages come in; ``digitrade ecommerce clear`` drives it over a folder."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -27,6 +28,7 @@ from digitrade.core.migrations import upgrade
 from digitrade.systems.ecommerce import matching, service
 from digitrade.systems.ecommerce.batch import (
     BatchBook,
+    OrderDraft,
     _pairs_among,
     clear_batch,
     clear_prepared,
@@ -434,6 +436,12 @@ def test_new_orders_are_written_once_on_sqlite_and_inserted_empty_first_elsewher
     assert quotas == {**{buyer(n): Decimal("1220.00") for n in range(1, 4)}, buyer(4): Decimal(0)}
     # Four answers and the release's CEB622 for each released order; one for the pending one.
     assert sorted(receipts.values()) == [1, 5, 5, 5]
+
+
+def test_a_draft_has_every_column_of_an_order():
+    """A draft is inserted column by column: it must hold each one the table has."""
+    columns = {column.key for column in ClearanceOrder.__table__.columns}
+    assert {field.name for field in dataclasses.fields(OrderDraft)} == columns
 
 
 def test_orders_evaluated_ahead_are_not_evaluated_again_under_the_locks(factories, monkeypatch):

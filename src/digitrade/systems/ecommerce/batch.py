@@ -34,6 +34,7 @@ its name and the others go on. Services flush, never commit.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -346,15 +347,16 @@ class _Parsed:
 
 def _lock_orders(
     session: Session, organisation_id: int, parsed: Sequence[_Parsed]
-) -> tuple[dict[str, ClearanceOrder], set[str]]:
-    """The batch's orders, locked, sorted by number, and the numbers of the drafts among them.
+) -> tuple[dict[str, service.OrderState], dict[str, OrderDraft]]:
+    """The batch's orders, locked, sorted by number, and the drafts among them.
 
     A missing order is inserted at once (taking its number), or, on a database with one writer
     at a time (``_one_writer``) when its batch messages each have a role of their own, it is a
-    draft: a row outside the session, inserted whole by ``_insert_drafts`` once cleared."""
+    draft: a plain object outside the session, inserted whole by ``_insert_drafts`` once
+    cleared."""
     ordered = sorted({item.order_no for item in parsed})
-    rows = _read_orders(session, organisation_id, ordered)
-    drafted: set[str] = set()
+    rows: dict[str, service.OrderState] = dict(_read_orders(session, organisation_id, ordered))
+    drafts: dict[str, OrderDraft] = {}
     if _one_writer(session):
         roles: dict[str, list[str]] = {}
         for item in parsed:
@@ -363,17 +365,16 @@ def _lock_orders(
         now = utcnow()
         for number, arrived in roles.items():
             if len(set(arrived)) == len(arrived):
-                rows[number] = ClearanceOrder(
+                rows[number] = drafts[number] = OrderDraft(
                     organisation_id=organisation_id,
                     order_no=number,
                     status=matching.ClearanceStatus.PENDING.value,
                     created_at=now,
                     updated_at=now,
                 )
-                drafted.add(number)
     missing = [number for number in ordered if number not in rows]
     rows.update(_insert_orders(session, organisation_id, missing))
-    return rows, drafted
+    return rows, drafts
 
 
 def _insert_orders(
@@ -409,15 +410,41 @@ def _insert_orders(
     return rows
 
 
+@dataclass(slots=True)
+class OrderDraft:
+    """A new order cleared outside the session (``service.OrderState``): the columns of a
+    ``ClearanceOrder``, inserted whole by ``_insert_drafts``, which gives it its id."""
+
+    organisation_id: int
+    order_no: str
+    status: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    id: int = 0  # none yet
+    ebp_code: str | None = None
+    buyer_id: str | None = None
+    mode: str | None = None
+    order_message: str | None = None
+    payment_message: str | None = None
+    waybill_message: str | None = None
+    inventory_message: str | None = None
+    match_result: dict[str, Any] | None = None
+    assessment: dict[str, Any] | None = None
+    dutiable_value: Decimal | None = None
+    quota_year: int | None = None
+    released_at: dt.datetime | None = None
+    returned_at: dt.datetime | None = None
+    ledger_index: int | None = None
+    leaf_hash: bytes | None = None
+
+
 # Every column of an order but its id, which the database gives.
 _DRAFT_COLUMNS = tuple(
     column.key for column in ClearanceOrder.__table__.columns if column.key != "id"
 )
 
 
-def _insert_drafts(
-    session: Session, organisation_id: int, drafts: Sequence[ClearanceOrder]
-) -> None:
+def _insert_drafts(session: Session, organisation_id: int, drafts: Sequence[OrderDraft]) -> None:
     """Insert the drafts (sorted by number) whole, with one executemany, and give each its id."""
     if not drafts:
         return
@@ -459,7 +486,7 @@ def _read_orders(
 
 def _matched_once(
     parsed: Sequence[_Parsed],
-    rows: dict[str, ClearanceOrder],
+    rows: dict[str, service.OrderState],
     documents: dict[str, dict[str, Document | None]],
 ) -> set[str]:
     """The orders whose batch messages can be matched once, after the last of them: each role
@@ -484,13 +511,13 @@ def _matched_once(
     }
 
 
-def _failed(row: ClearanceOrder) -> bool:
+def _failed(row: service.OrderState) -> bool:
     """Whether a check of the order's last matching failed."""
     return any(check.get("passed") is False for check in (row.match_result or {}).get("checks", []))
 
 
 def _partial_answer(
-    row: ClearanceOrder, item: _Parsed, present: dict[str, Document | None], failed: bool
+    row: service.OrderState, item: _Parsed, present: dict[str, Document | None], failed: bool
 ) -> dict[str, Any]:
     """The receipt ``service.receipt_rows`` gives a message whose order was still incomplete
     (``present`` are its messages then): refused with the failing checks, or waiting
@@ -524,7 +551,7 @@ def _partial_answer(
 def _answer(
     answers: list[list[dict[str, Any]]],
     place: int,
-    row: ClearanceOrder,
+    row: service.OrderState,
     item: _Parsed,
     documents: dict[str, Document | None],
     released: bool,
@@ -667,7 +694,7 @@ def _clear(
     parsed = prepared.parsed
     if not parsed:
         return result
-    rows, drafted = _lock_orders(session, organisation_id, parsed)
+    rows, drafts = _lock_orders(session, organisation_id, parsed)
     documents: dict[str, dict[str, Document | None]] = {}
     for order_no, row in rows.items():
         documents[order_no] = service._documents(row)
@@ -713,8 +740,8 @@ def _clear(
     # The last message of each draft, answered once the draft has its id (nothing later in the
     # batch changes a draft: its messages each come once, and the last of them checks it).
     unanswered: list[tuple[int, _Parsed, dict[str, Document | None], bool]] = []
-    touched: dict[str, ClearanceOrder] = {}
-    released: list[ClearanceOrder] = []
+    touched: dict[str, service.OrderState] = {}
+    released: list[service.OrderState] = []
     replaced = 0
     for index, item in enumerate(parsed):
         row = rows[item.order_no]
@@ -739,7 +766,7 @@ def _clear(
         if done:
             released.append(row)
         answers.append([])
-        if item.order_no in drafted:
+        if item.order_no in drafts:
             unanswered.append((len(answers) - 1, item, order_documents, done))
         else:
             _answer(answers, len(answers) - 1, row, item, order_documents, done, waiting)
@@ -751,7 +778,7 @@ def _clear(
     for row, entry in zip(released, anchored, strict=True):
         row.ledger_index = entry.index
         row.leaf_hash = entry.leaf_hash
-    _insert_drafts(session, organisation_id, [rows[number] for number in sorted(drafted)])
+    _insert_drafts(session, organisation_id, [drafts[number] for number in sorted(drafts)])
     for place, item, order_documents, done in unanswered:
         _answer(answers, place, rows[item.order_no], item, order_documents, done, waiting)
     for row in touched.values():
