@@ -11,7 +11,9 @@
    ``ecommerce clear``'s batch of 500 messages, 125 orders), each batch read,
    validated, matched and assessed (``evaluate_ahead``, in a read transaction) before its write
    transaction opens;
-   each with 1 and with 2 worker processes side by side (``--workers``), each with its own buyers;
+   each with 1 and with 2 worker processes side by side (``--workers``), each with its own
+   buyers; the batch path ``--parallel-runs`` times (median, slowest and fastest: this machine's
+   speed drifts from minute to minute);
 2. with ``--postgres URL``: the same on a throwaway PostgreSQL database of that server (dropped
    afterwards);
 3. API latency (p50, p95) of ``POST /api/ecommerce/messages`` against ``digitrade serve``
@@ -31,7 +33,7 @@ Usage: python benchmarks/bench_ecommerce.py [--orders 200] [--http-orders 100]
        [--postgres postgresql://postgres@127.0.0.1:5432/test] [--profile]
        [--batch-total 5000] [--batch-orders 125] [--only-batch] [--workers 1 2]
        [--buyers-on-file 200000] [--cli-orders 4000]
-       [--parallel-batch 4000]
+       [--parallel-batch 4000] [--parallel-runs 3]
 """
 
 from __future__ import annotations
@@ -405,19 +407,39 @@ def in_process(
     *,
     batch_orders: int,
     per_transaction: int = PER_TRANSACTION,
+    batch_runs: int = 1,
 ) -> list[dict[str, Any]]:
     """Each shape with each worker count; the batch path clears ``batch_orders`` orders,
-    ``per_transaction`` per transaction."""
+    ``per_transaction`` per transaction, ``batch_runs`` times: its figures are the median run's
+    (by orders/s), with the slowest and fastest beside them."""
     organisation_id, user_id = prepare(url)
     rows: list[dict[str, Any]] = []
     run = 0
     for shape in SHAPES:
         for workers in workers_list:
-            run += 1
-            count = batch_orders if shape == BATCH else orders
-            figures = parallel_run(
-                url, organisation_id, user_id, workers, count, shape, f"{run:02d}", per_transaction
-            )
+            runs: list[dict[str, float]] = []
+            for _ in range(batch_runs if shape == BATCH else 1):
+                run += 1
+                count = batch_orders if shape == BATCH else orders
+                runs.append(
+                    parallel_run(
+                        url,
+                        organisation_id,
+                        user_id,
+                        workers,
+                        count,
+                        shape,
+                        f"{run:02d}",
+                        per_transaction,
+                    )
+                )
+            runs.sort(key=lambda figures: figures["orders_per_s"])
+            figures = {
+                **runs[len(runs) // 2],
+                "runs": float(len(runs)),
+                "slowest_orders_per_s": runs[0]["orders_per_s"],
+                "fastest_orders_per_s": runs[-1]["orders_per_s"],
+            }
             described = shape_label(shape, per_transaction)
             rows.append({"database": label, "workers": workers, "shape": described, **figures})
             print(
@@ -714,6 +736,12 @@ def main() -> None:
         default=4_000,
         help="orders cleared by the batch path in the runs with worker processes",
     )
+    parser.add_argument(
+        "--parallel-runs",
+        type=int,
+        default=3,
+        help="runs of the batch path with each --workers count (median shown)",
+    )
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the run")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument(
@@ -793,15 +821,19 @@ def main() -> None:
                 tuple(args.workers),
                 batch_orders=args.parallel_batch,
                 per_transaction=args.batch_orders,
+                batch_runs=args.parallel_runs,
             )
     print_table(
         f"Clearance in-process, 4 CEB messages per order, end to end ({args.orders:,} orders "
-        "per row, each a new buyer; every order released)",
+        f"per row, {args.parallel_batch:,} for the batch path, median of {args.parallel_runs} "
+        "runs; each order a new buyer; every order released)",
         [
             "database",
             "workers",
             "transactions",
             "orders/s",
+            "slowest",
+            "fastest",
             "messages/s",
             "per worker",
             "CPU ms/order",
@@ -813,6 +845,8 @@ def main() -> None:
                 r["workers"],
                 r["shape"],
                 r["orders_per_s"],
+                r["slowest_orders_per_s"] if r["runs"] > 1 else None,
+                r["fastest_orders_per_s"] if r["runs"] > 1 else None,
                 r["messages_per_s"],
                 r["per_worker_orders_per_s"],
                 r["client_cpu_ms_per_order"],

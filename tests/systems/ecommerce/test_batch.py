@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import random
 from collections.abc import Iterator
@@ -158,6 +159,19 @@ def mixed_set() -> list[tuple[str, bytes]]:
     return messages
 
 
+def anchored_digests(session: Session, row: ClearanceOrder) -> dict[str, str] | None:
+    """The message digests the order's release anchored in the ledger, checked against the
+    messages it stores (the SHA-256 of each as received)."""
+    if row.ledger_index is None:
+        return None
+    entry, _ = ledger.get_entry(session, log="platform", index=row.ledger_index)
+    digests: dict[str, str] = json.loads(entry.leaf_data)["payload"]["messageDigests"]
+    for role, digest in digests.items():
+        stored = getattr(row, f"{role}_message").encode("utf-8")
+        assert digest == "sha256:" + hashlib.sha256(stored).hexdigest(), role
+    return digests
+
+
 def snapshot(session: Session) -> dict[str, Any]:
     orders = {
         row.order_no: {
@@ -168,6 +182,7 @@ def snapshot(session: Session) -> dict[str, Any]:
             "quota_year": row.quota_year,
             "released": row.released_at is not None,
             "anchored": row.ledger_index is not None,
+            "anchored_digests": anchored_digests(session, row),
             "messages": [getattr(row, f"{role}_message") for role in service.ROLES],
             "receipts": [
                 (r.receipt_type, r.status, r.info, r.keys.get("orderNo"))

@@ -343,6 +343,7 @@ class _Parsed:
     role: str
     document: Document
     order_no: str
+    digest: str  # service.message_digest
 
 
 def _lock_orders(
@@ -608,8 +609,18 @@ def prepare_batch(messages: Sequence[tuple[str, bytes]]) -> PreparedBatch:
             except DomainError as exc:
                 prepared.errors.append({"file": name, "error": exc.detail})
                 continue
-            service.message_digest(text)  # for its release, without the write lock
-            prepared.parsed.append(_Parsed(name, text, message.guid, role, document, order_no[:60]))
+            prepared.parsed.append(
+                _Parsed(
+                    name,
+                    text,
+                    message.guid,
+                    role,
+                    document,
+                    order_no[:60],
+                    # For its release, taken here rather than under the write lock.
+                    service.message_digest(data),
+                )
+            )
     return prepared
 
 
@@ -741,6 +752,8 @@ def _clear(
     # batch changes a draft: its messages each come once, and the last of them checks it).
     unanswered: list[tuple[int, _Parsed, dict[str, Document | None], bool]] = []
     touched: dict[str, service.OrderState] = {}
+    # The digest of each message the batch stored, by order and role (a later one replaces).
+    digests: dict[str, dict[str, str]] = {}
     released: list[service.OrderState] = []
     replaced = 0
     for index, item in enumerate(parsed):
@@ -753,6 +766,7 @@ def _clear(
         order_documents[item.role] = item.document
         result.messages += 1
         touched[item.order_no] = row
+        digests.setdefault(item.order_no, {})[item.role] = item.digest
         if item.order_no in once and index != last_arrival[item.order_no]:
             waiting.setdefault(item.order_no, []).append(
                 (len(answers), item, dict(order_documents))
@@ -770,7 +784,7 @@ def _clear(
             unanswered.append((len(answers) - 1, item, order_documents, done))
         else:
             _answer(answers, len(answers) - 1, row, item, order_documents, done, waiting)
-    entries = [service.release_entry(actor, row) for row in released]
+    entries = [service.release_entry(actor, row, digests[row.order_no]) for row in released]
     # Without autoflush the appending statement writes no order: one flush below then writes
     # each order once, its ledger anchor included, instead of once before it and once after.
     with session.no_autoflush:

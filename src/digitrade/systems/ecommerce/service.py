@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import secrets
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -741,19 +741,23 @@ def _recheck(
     return True
 
 
-@lru_cache(maxsize=4096)  # a batch of 500 orders holds 2,000 messages
-def message_digest(text: str) -> str:
-    """The SHA-256 of a message as received, as its release anchors it. Kept per process: the
-    batch path takes it when it reads a message, outside its write transaction, and the release
-    finds it here."""
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+def message_digest(data: bytes) -> str:
+    """The SHA-256 of a message as received (its UTF-8 bytes), as its release anchors it."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def release_entry(actor: Principal, row: OrderState) -> ledger.NewEntry:
+def release_entry(
+    actor: Principal, row: OrderState, known: Mapping[str, str] | None = None
+) -> ledger.NewEntry:
     """The ledger entry anchoring a release: the order, its amounts and the SHA-256 of each
-    message as received (the buyer's identity number stays out of the public log)."""
+    message as received (the buyer's identity number stays out of the public log). ``known``:
+    digests already taken of the order's messages, by role (the batch takes them as it reads)."""
     assessment = row.assessment or {}
-    digests = {role: message_digest(getattr(row, f"{role}_message")) for role in ROLES}
+    known = known or {}
+    digests = {
+        role: known.get(role) or message_digest(getattr(row, f"{role}_message").encode())
+        for role in ROLES
+    }
     return ledger.NewEntry(
         RELEASED_KIND,
         {
