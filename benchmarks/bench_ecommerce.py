@@ -70,8 +70,7 @@ from digitrade.core.db import make_engine, make_session_factory, transaction
 from digitrade.core.ledger import service as ledger
 from digitrade.core.migrations import upgrade
 from digitrade.systems.ecommerce import service
-from digitrade.systems.ecommerce.batch import clear_prepared, evaluate_ahead, prepare_batch
-from digitrade.systems.ecommerce.cli import CLEAR_BATCH
+from digitrade.systems.ecommerce.cli import CLEAR_BATCH, clear_messages
 from digitrade.systems.ecommerce.identity import check_character
 from digitrade.systems.ecommerce.models import ClearanceOrder
 from digitrade.systems.ecommerce.schemas import BondedReceive, CatalogueItemWrite
@@ -483,22 +482,16 @@ def clear_in_batches(
     orders: list[list[bytes]],
     batch_orders: int,
 ) -> None:
-    """``service``'s batch path: ``batch_orders`` orders (4 messages each) per transaction,
-    each batch read, validated and evaluated before its write transaction opens (as
-    ``ecommerce clear`` does)."""
+    """The batch path: ``batch_orders`` orders (4 messages each) per transaction, each batch
+    read, validated and evaluated before its write transaction opens, by the function
+    ``ecommerce clear`` runs on each batch of files it has read (``cli.clear_messages``)."""
     for start in range(0, len(orders), batch_orders):
         messages = [
             (f"{start + index}-{kind}", data)
             for index, order in enumerate(orders[start : start + batch_orders])
             for kind, data in zip(FOUR, order, strict=True)
         ]
-        prepared = prepare_batch(messages)
-        with transaction(factory, write=False) as session:
-            evaluate_ahead(session, organisation_id, prepared)
-        with transaction(factory) as session:
-            result = clear_prepared(
-                session, actor=actor, organisation_id=organisation_id, prepared=prepared
-            )
+        result = clear_messages(factory, actor, organisation_id, messages)
         if result.errors:
             raise RuntimeError(f"batch refused messages: {result.errors[:3]}")
 

@@ -570,10 +570,13 @@ def _answer(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector: a batch allocates many small objects that all live
     until it ends, and the collector would otherwise walk them again and again for nothing
-    (about a tenth of a batch's time). Whatever cycles the batch leaves are collected after."""
+    (about a tenth of a batch's time). Whatever cycles the batch leaves are collected after.
+    Pauses nest; a caller running the steps of a batch one after the other pauses around them
+    all, so that the collector resumes once the batch's objects are freed (resumed while they
+    live, it walks them all at once)."""
     if not gc.isenabled():
         yield
         return
@@ -602,7 +605,7 @@ def prepare_batch(messages: Sequence[tuple[str, bytes]]) -> PreparedBatch:
     batch before it opens the transaction that clears it, so that on SQLite the write lock is
     not held while messages are parsed, and processes clearing side by side overlap."""
     prepared = PreparedBatch()
-    with _collector_paused():
+    with collector_paused():
         for name, data in messages:
             try:
                 text, message, role, document, order_no = service.parse_checked(data)
@@ -649,7 +652,7 @@ def evaluate_ahead(session: Session, organisation_id: int, prepared: PreparedBat
     keys = {order_no: service.quota_key(documents) for order_no, documents in candidates.items()}
     totals = _quota_totals(session, {key for key in keys.values() if key is not None})
     catalogue = service.catalogue_taxes(session, organisation_id)
-    with _collector_paused():
+    with collector_paused():
         for order_no, documents in candidates.items():
             key = keys[order_no]
             total = None if key is None else totals.get(key, Decimal(0))
@@ -693,7 +696,7 @@ def clear_prepared(
 ) -> BatchResult:
     """``clear_batch`` of messages already read (``prepare_batch``)."""
     actor.require(DECLARE, organisation_id)
-    with _collector_paused():
+    with collector_paused():
         return _clear(session, actor, organisation_id, prepared)
 
 

@@ -45,6 +45,7 @@ from digitrade.systems.ecommerce import (
 from digitrade.systems.ecommerce.batch import (
     BatchResult,
     clear_prepared,
+    collector_paused,
     evaluate_ahead,
     prepare_batch,
     refresh_statuses,
@@ -328,19 +329,37 @@ def _clear_files(
             messages.append((path, Path(path).read_bytes()))
         except OSError as exc:
             result.errors.append({"file": path, "error": str(exc.strerror)})
+    result.merge(clear_messages(factory, Principal.system("cli"), organisation_id, messages))
+    return result, len(paths)
+
+
+def clear_messages(
+    factory: sessionmaker[Session],
+    actor: Principal,
+    organisation_id: int,
+    messages: list[tuple[str, bytes]],
+) -> BatchResult:
+    """Clear one batch of messages (name, bytes): read and validated, matched and assessed in a
+    read transaction, then cleared in a write transaction, so that on SQLite the write lock is
+    held only while clearing. The garbage collector stays paused until the batch is done and
+    its objects freed (``collector_paused``)."""
+    with collector_paused():
+        return _clear_messages(factory, actor, organisation_id, messages)
+
+
+def _clear_messages(
+    factory: sessionmaker[Session],
+    actor: Principal,
+    organisation_id: int,
+    messages: list[tuple[str, bytes]],
+) -> BatchResult:
     prepared = prepare_batch(messages)
     with transaction(factory, write=False) as session:
         evaluate_ahead(session, organisation_id, prepared)
     with transaction(factory) as session:
-        result.merge(
-            clear_prepared(
-                session,
-                actor=Principal.system("cli"),
-                organisation_id=organisation_id,
-                prepared=prepared,
-            )
+        return clear_prepared(
+            session, actor=actor, organisation_id=organisation_id, prepared=prepared
         )
-    return result, len(paths)
 
 
 # The database of a clearing worker process (``clear --workers``), opened once per process.
