@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import json
 import random
@@ -26,7 +27,7 @@ from digitrade.core.db import make_engine, make_session_factory, transaction
 from digitrade.core.errors import DomainError
 from digitrade.core.ledger import service as ledger
 from digitrade.core.migrations import upgrade
-from digitrade.systems.ecommerce import matching, service
+from digitrade.systems.ecommerce import cli, matching, service
 from digitrade.systems.ecommerce.batch import (
     BatchBook,
     OrderDraft,
@@ -343,6 +344,35 @@ def test_clear_a_folder_reports_a_summary_and_the_bad_files(cli_database, tmp_pa
     }
     assert [error["file"] for error in summary["errors"]] == [str(root / "broken.xml")]
     assert "clearing" not in result.stderr  # quiet with --format json
+
+
+def test_a_batch_of_files_is_cleared_with_the_collector_paused_until_it_is_done(
+    factories, monkeypatch
+):
+    """Each step of ``clear_messages`` runs with the cyclic collector paused, and it resumes
+    once the batch is done: resumed between the steps, it would walk the whole prepared batch."""
+    _, factory = factories
+    with transaction(factory) as session:
+        org = prepare(session, 100)
+    seen: list[tuple[str, bool]] = []
+    for name in ("prepare_batch", "evaluate_ahead", "clear_prepared"):
+        original = getattr(cli, name)
+
+        def watched(*args: Any, _name: str = name, _original: Any = original, **kwargs: Any) -> Any:
+            seen.append((_name, gc.isenabled()))
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(cli, name, watched)
+    messages = [(f"{n}-{kind}", copy(kind, n)) for n in range(1, 3) for kind in FOUR]
+    assert gc.isenabled()
+    result = cli.clear_messages(factory, ACTOR, org, messages)
+    assert gc.isenabled()
+    assert seen == [
+        ("prepare_batch", False),
+        ("evaluate_ahead", False),
+        ("clear_prepared", False),
+    ]
+    assert sorted(result.statuses.values()) == ["released", "released"]
 
 
 def test_clear_with_worker_processes_ends_as_one_process_does(cli_database, tmp_path):

@@ -22,8 +22,8 @@ the batch saves:
   inserted empty and then updated; its messages are answered once it has its id;
 - the quota rows of every buyer named by the batch, and the bonded-CBEC lots of every book and
   item its inventory lists name, are locked up front in a fixed order (buyer and year; book and
-  item), the missing quota rows inserted with one executemany; quota, lot and order changes are
-  written by one flush at the end;
+  item), the missing quota rows inserted with one executemany (on SQLite, at the end, with the
+  totals the batch reached); quota, lot and order changes are written by one flush at the end;
 - releases are anchored in the ledger with one ``append_many``; receipts and the lots' journal
   rows are inserted with one executemany each; one audit event records the batch with each
   release (order, ledger index, amounts, bonded drawdown), and every order keeps its receipts.
@@ -346,6 +346,40 @@ class _Parsed:
     digest: str  # service.message_digest
 
 
+@dataclass(slots=True)
+class OrderDraft:
+    """A new order cleared outside the session (``service.OrderState``): the columns of a
+    ``ClearanceOrder``, inserted whole by ``_insert_drafts``, which gives it its id."""
+
+    organisation_id: int
+    order_no: str
+    status: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    id: int = 0  # none yet
+    ebp_code: str | None = None
+    buyer_id: str | None = None
+    mode: str | None = None
+    order_message: str | None = None
+    payment_message: str | None = None
+    waybill_message: str | None = None
+    inventory_message: str | None = None
+    match_result: dict[str, Any] | None = None
+    assessment: dict[str, Any] | None = None
+    dutiable_value: Decimal | None = None
+    quota_year: int | None = None
+    released_at: dt.datetime | None = None
+    returned_at: dt.datetime | None = None
+    ledger_index: int | None = None
+    leaf_hash: bytes | None = None
+
+
+# Every column of an order but its id, which the database gives.
+_DRAFT_COLUMNS = tuple(
+    column.key for column in ClearanceOrder.__table__.columns if column.key != "id"
+)
+
+
 def _lock_orders(
     session: Session, organisation_id: int, parsed: Sequence[_Parsed]
 ) -> tuple[dict[str, service.OrderState], dict[str, OrderDraft]]:
@@ -409,40 +443,6 @@ def _insert_orders(
         return rows
     rows.update(_read_orders(session, organisation_id, missing))
     return rows
-
-
-@dataclass(slots=True)
-class OrderDraft:
-    """A new order cleared outside the session (``service.OrderState``): the columns of a
-    ``ClearanceOrder``, inserted whole by ``_insert_drafts``, which gives it its id."""
-
-    organisation_id: int
-    order_no: str
-    status: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    id: int = 0  # none yet
-    ebp_code: str | None = None
-    buyer_id: str | None = None
-    mode: str | None = None
-    order_message: str | None = None
-    payment_message: str | None = None
-    waybill_message: str | None = None
-    inventory_message: str | None = None
-    match_result: dict[str, Any] | None = None
-    assessment: dict[str, Any] | None = None
-    dutiable_value: Decimal | None = None
-    quota_year: int | None = None
-    released_at: dt.datetime | None = None
-    returned_at: dt.datetime | None = None
-    ledger_index: int | None = None
-    leaf_hash: bytes | None = None
-
-
-# Every column of an order but its id, which the database gives.
-_DRAFT_COLUMNS = tuple(
-    column.key for column in ClearanceOrder.__table__.columns if column.key != "id"
-)
 
 
 def _insert_drafts(session: Session, organisation_id: int, drafts: Sequence[OrderDraft]) -> None:
