@@ -85,17 +85,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-# Types the standard library's encoder refuses stay refused (orjson would write them as text).
-_ORJSON_OPTIONS = (
-    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-)
+# Datetimes and dataclasses go to the fallback, which refuses them as it always did.
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 def json_text(value: Any) -> str:
     """The text a JSON column stores: orjson's, several times faster than the standard library's
-    on the larger documents (a clearance result is 3 kB, written with every order), or the
-    standard library's where orjson refuses the value (integers beyond 64 bits; a type neither
-    encodes, which then fails as it always did)."""
+    on the larger documents (a clearance result, written with every order), or the standard
+    library's where orjson refuses the value (keys that are not strings, integers beyond 64
+    bits; a type neither encodes, such as a date or a Decimal, then fails as it always did).
+
+    Where the two differ: UUIDs and enum members are written as their values (the standard
+    encoder refused them); NaN and infinities are written as null (the standard encoder wrote
+    ``NaN``, which is not JSON and which PostgreSQL refuses); non-ASCII text is written as UTF-8
+    rather than ``\\u`` escapes, with no spaces after separators: readers see the same values."""
     try:
         return orjson.dumps(value, option=_ORJSON_OPTIONS).decode()
     except TypeError:

@@ -296,16 +296,12 @@ class BatchBook:
     def write(self) -> None:
         """Insert the new quota rows and the journal rows collected (after the lots' own changes
         are flushed)."""
+        now = utcnow()  # as the flush of an updated row would stamp it
         _insert(
             self.session,
             BuyerQuota.__table__,  # type: ignore[arg-type]
             [
-                {
-                    "buyer_id": row.buyer_id,
-                    "year": row.year,
-                    "total": row.total,
-                    "updated_at": row.updated_at,
-                }
+                {"buyer_id": row.buyer_id, "year": row.year, "total": row.total, "updated_at": now}
                 for row in self.new_quotas
             ],
         )
@@ -449,6 +445,9 @@ def _insert_drafts(session: Session, organisation_id: int, drafts: Sequence[Orde
     """Insert the drafts (sorted by number) whole, with one executemany, and give each its id."""
     if not drafts:
         return
+    now = utcnow()  # as the flush of an updated row would stamp it
+    for row in drafts:
+        row.updated_at = now
     _insert(
         session,
         ClearanceOrder.__table__,  # type: ignore[arg-type]
@@ -575,8 +574,10 @@ def collector_paused() -> Iterator[None]:
     until it ends, and the collector would otherwise walk them again and again for nothing
     (about a tenth of a batch's time). Whatever cycles the batch leaves are collected after.
     Pauses nest; a caller running the steps of a batch one after the other pauses around them
-    all, so that the collector resumes once the batch's objects are freed (resumed while they
-    live, it walks them all at once)."""
+    all, so that the collector resumes once the batch's objects are released (resumed while they
+    live, it walks them all at once; those in reference cycles wait for it). The pause is
+    process-wide: it suits a command or a worker process clearing batches, not a process whose
+    other threads keep working meanwhile."""
     if not gc.isenabled():
         yield
         return
@@ -684,7 +685,9 @@ def clear_batch(
     messages: Sequence[tuple[str, bytes]],
 ) -> BatchResult:
     """Store and clear ``messages`` (name, bytes) of one platform organisation in the caller's
-    transaction; the result names each message refused."""
+    transaction; the result names each message refused. On SQLite that transaction must hold
+    the write lock from its start (``core.db.transaction`` takes it at BEGIN IMMEDIATE): new rows
+    are inserted at the end on the strength of not being found at the start (``_one_writer``)."""
     actor.require(DECLARE, organisation_id)
     prepared = prepare_batch(messages)
     evaluate_ahead(session, organisation_id, prepared)
