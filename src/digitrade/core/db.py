@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -187,11 +187,38 @@ def insert_rows(
     connection.exec_driver_sql(sql, rows)
 
 
+def insert_values(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``insert_rows`` of column-value dicts (all with the same keys), each value converted to
+    driver form by its column's type (JSON, UTC datetimes), as the ORM would bind it."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    dialect = session.connection().dialect
+    converted = [
+        (at, processor)
+        for at, processor in enumerate(_bind_processor(table.c[name], dialect) for name in columns)
+        if processor is not None
+    ]
+    values: list[tuple[Any, ...]] = []
+    for row in rows:
+        value = [row[name] for name in columns]
+        for at, processor in converted:
+            value[at] = processor(value[at])
+        values.append(tuple(value))
+    insert_rows(session, table, columns, values)
+
+
 def bind_value(session: Session, column: Column[Any], value: Any) -> Any:
     """``value`` as the driver receives it for ``column`` (type conversions applied)."""
-    dialect = session.connection().dialect
-    processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+    processor = _bind_processor(column, session.connection().dialect)
     return processor(value) if processor else value
+
+
+def _bind_processor(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    processor: Callable[[Any], Any] | None = column.type.dialect_impl(dialect).bind_processor(
+        dialect
+    )
+    return processor
 
 
 def fetch_page(

@@ -40,16 +40,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from digitrade.core import audit
 from digitrade.core.auth.principal import Principal
-from digitrade.core.db import insert_rows, utcnow
+from digitrade.core.db import insert_values, utcnow
 from digitrade.core.errors import DomainError
 from digitrade.core.ledger import service as ledger
 from digitrade.systems.ecommerce import matching, service
@@ -175,7 +174,7 @@ class BatchBook:
             return
         try:
             with self.session.begin_nested():
-                _insert(
+                insert_values(
                     self.session,
                     BuyerQuota.__table__,  # type: ignore[arg-type]
                     [
@@ -297,7 +296,7 @@ class BatchBook:
         """Insert the new quota rows and the journal rows collected (after the lots' own changes
         are flushed)."""
         now = utcnow()  # as the flush of an updated row would stamp it
-        _insert(
+        insert_values(
             self.session,
             BuyerQuota.__table__,  # type: ignore[arg-type]
             [
@@ -306,29 +305,8 @@ class BatchBook:
             ],
         )
         self.new_quotas = []
-        _insert(self.session, BondedMovement.__table__, self.movements)  # type: ignore[arg-type]
+        insert_values(self.session, BondedMovement.__table__, self.movements)  # type: ignore[arg-type]
         self.movements = []
-
-
-def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """``insert_rows`` of column-value dicts (all with the same keys), converted to driver form
-    by each column's type (JSON, UTC datetimes)."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    dialect = session.connection().dialect
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
-    ]
-    converted = [(at, processor) for at, processor in enumerate(processors) if processor]
-    pick = itemgetter(*columns)
-    values: list[tuple[Any, ...]] = []
-    for row in rows:
-        value = list(pick(row)) if len(columns) > 1 else [pick(row)]
-        for at, processor in converted:
-            value[at] = processor(value[at])
-        values.append(tuple(value))
-    insert_rows(session, table, columns, values)
 
 
 @dataclass
@@ -340,6 +318,18 @@ class _Parsed:
     document: Document
     order_no: str
     digest: str  # service.message_digest
+
+
+def _roles_by_order(parsed: Iterable[_Parsed]) -> dict[str, list[str]]:
+    """The roles of each order's messages in the batch, in arrival order."""
+    roles: dict[str, list[str]] = {}
+    for item in parsed:
+        roles.setdefault(item.order_no, []).append(item.role)
+    return roles
+
+
+def _each_role_once(arrived: list[str]) -> bool:
+    return len(set(arrived)) == len(arrived)
 
 
 @dataclass(slots=True)
@@ -377,7 +367,7 @@ _DRAFT_COLUMNS = tuple(
 
 
 def _lock_orders(
-    session: Session, organisation_id: int, parsed: Sequence[_Parsed]
+    session: Session, organisation_id: int, roles: dict[str, list[str]]
 ) -> tuple[dict[str, service.OrderState], dict[str, OrderDraft]]:
     """The batch's orders, locked, sorted by number, and the drafts among them.
 
@@ -385,17 +375,13 @@ def _lock_orders(
     at a time (``_one_writer``) when its batch messages each have a role of their own, it is a
     draft: a plain object outside the session, inserted whole by ``_insert_drafts`` once
     cleared."""
-    ordered = sorted({item.order_no for item in parsed})
+    ordered = sorted(roles)
     rows: dict[str, service.OrderState] = dict(_read_orders(session, organisation_id, ordered))
     drafts: dict[str, OrderDraft] = {}
     if _one_writer(session):
-        roles: dict[str, list[str]] = {}
-        for item in parsed:
-            if item.order_no not in rows:
-                roles.setdefault(item.order_no, []).append(item.role)
         now = utcnow()
         for number, arrived in roles.items():
-            if len(set(arrived)) == len(arrived):
+            if number not in rows and _each_role_once(arrived):
                 rows[number] = drafts[number] = OrderDraft(
                     organisation_id=organisation_id,
                     order_no=number,
@@ -419,7 +405,7 @@ def _insert_orders(
     now = utcnow()
     try:
         with session.begin_nested():
-            _insert(
+            insert_values(
                 session,
                 ClearanceOrder.__table__,  # type: ignore[arg-type]
                 [
@@ -448,7 +434,7 @@ def _insert_drafts(session: Session, organisation_id: int, drafts: Sequence[Orde
     now = utcnow()  # as the flush of an updated row would stamp it
     for row in drafts:
         row.updated_at = now
-    _insert(
+    insert_values(
         session,
         ClearanceOrder.__table__,  # type: ignore[arg-type]
         [{name: getattr(row, name) for name in _DRAFT_COLUMNS} for row in drafts],
@@ -485,7 +471,7 @@ def _read_orders(
 
 
 def _matched_once(
-    parsed: Sequence[_Parsed],
+    roles: dict[str, list[str]],
     rows: dict[str, service.OrderState],
     documents: dict[str, dict[str, Document | None]],
 ) -> set[str]:
@@ -498,14 +484,11 @@ def _matched_once(
     check); with no failed check at the end, each earlier message was answered "accepted;
     waiting for ...". A partial set touches no quota or lot, so nothing else depends on when it
     is checked. Any other order is re-checked after each of its messages, as one by one."""
-    roles: dict[str, list[str]] = {}
-    for item in parsed:
-        roles.setdefault(item.order_no, []).append(item.role)
     return {
         order_no
         for order_no, arrived in roles.items()
         if len(arrived) > 1
-        and len(set(arrived)) == len(arrived)
+        and _each_role_once(arrived)
         and rows[order_no].status not in service._DONE
         and all(documents[order_no][role] is None for role in arrived)
     }
@@ -636,18 +619,14 @@ def evaluate_ahead(session: Session, organisation_id: int, prepared: PreparedBat
     locked total is the one assumed; anything else is evaluated again under the locks. Run in a
     read transaction of its own, this keeps the write lock short (on SQLite, one writer at a
     time)."""
-    roles: dict[str, dict[str, Document | None]] = {}
-    repeated: set[str] = set()
-    for item in prepared.parsed:
-        present = roles.setdefault(item.order_no, dict.fromkeys(ROLES))
-        if present[item.role] is not None:
-            repeated.add(item.order_no)
-        present[item.role] = item.document
     candidates = {
-        order_no: documents
-        for order_no, documents in roles.items()
-        if order_no not in repeated and sum(d is not None for d in documents.values()) > 1
+        order_no: dict.fromkeys(ROLES)
+        for order_no, arrived in _roles_by_order(prepared.parsed).items()
+        if len(arrived) > 1 and _each_role_once(arrived)
     }
+    for item in prepared.parsed:
+        if item.order_no in candidates:
+            candidates[item.order_no][item.role] = item.document
     if not candidates:
         return
     keys = {order_no: service.quota_key(documents) for order_no, documents in candidates.items()}
@@ -711,7 +690,8 @@ def _clear(
     parsed = prepared.parsed
     if not parsed:
         return result
-    rows, drafts = _lock_orders(session, organisation_id, parsed)
+    roles = _roles_by_order(parsed)
+    rows, drafts = _lock_orders(session, organisation_id, roles)
     documents: dict[str, dict[str, Document | None]] = {}
     for order_no, row in rows.items():
         documents[order_no] = service._documents(row)
@@ -741,7 +721,7 @@ def _clear(
     book.lock_quotas(quota_keys)
     book.lock_lots(lot_keys)
 
-    once = _matched_once(parsed, rows, documents)
+    once = _matched_once(roles, rows, documents)
     evaluations: dict[str, service.Evaluation] = {}
     if (
         prepared.evaluations
@@ -805,7 +785,7 @@ def _clear(
         result.statuses[row.id] = row.status
         result.order_numbers[row.id] = row.order_no
     session.flush()
-    _insert(
+    insert_values(
         session,
         ClearanceReceipt.__table__,  # type: ignore[arg-type]
         [receipt for answer in answers for receipt in answer],
